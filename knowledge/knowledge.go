@@ -1,0 +1,80 @@
+// Package knowledge owns newsbot's news articles: their sentences, how they
+// are stored in SQLite with a full-text index, and how passages that answer a
+// question are found.
+package knowledge
+
+import (
+	"errors"
+	"time"
+)
+
+// Article is one news article as newsbot knows it.
+type Article struct {
+	// ID identifies the article: the ID given by its source, or one derived
+	// from its URL or content (see DeriveID).
+	ID        string
+	Title     string
+	URL       string // optional
+	Source    string // publisher or origin, e.g. "Reuters" or a file name
+	Published time.Time
+	// KeyPoints are the article's summary bullets, without their "- ".
+	KeyPoints []string
+	Body      string
+	// LoadedAt is when the article was first stored (or last updated).
+	LoadedAt time.Time
+}
+
+// Sentence is one sentence of an article's key points or body, with its exact text.
+type Sentence struct {
+	// ID is stable: the same text at the same place in the same article keeps
+	// its ID across reloads.
+	ID        string
+	ArticleID string
+	// Position orders the sentences of an article: key points first, then body.
+	Position int
+	// KeyPoint reports whether the sentence comes from a key point.
+	KeyPoint bool
+	Text     string
+}
+
+// Passage is a search result: sentences of one article around a match, in
+// article order, with the article and a score (higher is better).
+type Passage struct {
+	Article   Article // Body and KeyPoints are not filled in
+	Score     float64
+	Sentences []Sentence
+	// Matched holds the IDs of the sentences in Sentences that matched the query.
+	Matched []string
+}
+
+// Errors returned by the store; wrapped with their operation.
+var (
+	// ErrNotFound means no article or sentence has the given ID.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid means the input was rejected; the wrapping error says why.
+	ErrInvalid = errors.New("invalid input")
+)
+
+// SearchOptions tune Search. Zero values take the defaults.
+type SearchOptions struct {
+	// Limit is the most passages returned (default 5).
+	Limit int
+	// Window is how many neighbouring sentences each side of a match a
+	// passage includes (default 1).
+	Window int
+	// PerArticle is the most passages from one article (default 2).
+	PerArticle int
+	// RecencyHalfLife, when positive, favours recently published articles:
+	// an article this old scores half as much recency bonus as a new one.
+	RecencyHalfLife time.Duration
+}
+
+// PutStatus says what Put did with one article.
+type PutStatus string
+
+// The outcomes of Put.
+const (
+	Loaded    PutStatus = "loaded"    // new article stored
+	Updated   PutStatus = "updated"   // existing article's text or metadata changed
+	Unchanged PutStatus = "unchanged" // already stored as given
+)

@@ -1,0 +1,616 @@
+//go:build sqlite_fts5
+
+package knowledge
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	_ "github.com/mattn/go-sqlite3" // SQLite driver, built with FTS5
+
+	"newsbot/knowledge/sentences"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the knowledge base: articles and their sentences in one SQLite
+// file with FTS5 indexes. It is safe for concurrent use; searches run while
+// loads write.
+type Store struct {
+	db *sql.DB
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+
+	// sentenceCount caches the number of stored sentences for search
+	// heuristics; it is refreshed after every write.
+	sentenceCount atomic.Int64
+}
+
+// Open opens (creating if needed) the SQLite database at path, turns on WAL,
+// foreign keys and a busy timeout, and applies pending migrations. It returns
+// an error naming the path when the file cannot be opened or migrated.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open database: %w: empty path", ErrInvalid)
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s := &Store{db: db, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := s.refreshCount(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB returns the underlying database, for packages that keep their own
+// tables in the same file (feeds).
+func (s *Store) DB() *sql.DB { return s.db }
+
+// migrate applies the embedded migrations not yet recorded, each in its own
+// transaction, in file-name order.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.applyMigration(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, name string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().Unix()); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *Store) refreshCount(ctx context.Context) error {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM sentences`).Scan(&n); err != nil {
+		return fmt.Errorf("count sentences: %w", err)
+	}
+	s.sentenceCount.Store(n)
+	return nil
+}
+
+// Put stores articles in one transaction and reports, for each, whether it
+// was loaded, updated or unchanged. An article is the same as a stored one
+// when it has the same ID, the same URL, or the same content; a changed one
+// is updated in place. Articles without an ID get one from DeriveID. Put
+// fills in the IDs of the articles it was given. It returns an error wrapping
+// ErrInvalid, naming the article, when one has no title or no text; then
+// nothing of the batch is stored.
+func (s *Store) Put(ctx context.Context, articles []Article) ([]PutStatus, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("put articles: %w", err)
+	}
+	defer tx.Rollback()
+	p, err := newPutter(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer p.close()
+	now := s.Now()
+	statuses := make([]PutStatus, len(articles))
+	for i := range articles {
+		st, err := p.put(ctx, &articles[i], now)
+		if err != nil {
+			return nil, fmt.Errorf("put article %q: %w", articleName(articles[i]), err)
+		}
+		statuses[i] = st
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("put articles: commit: %w", err)
+	}
+	if err := s.refreshCount(ctx); err != nil {
+		return statuses, err
+	}
+	return statuses, nil
+}
+
+func articleName(a Article) string {
+	switch {
+	case a.ID != "":
+		return a.ID
+	case a.URL != "":
+		return a.URL
+	default:
+		return a.Title
+	}
+}
+
+// validate checks what every stored article must have.
+func validate(a *Article) error {
+	a.Title = strings.TrimSpace(a.Title)
+	a.URL = strings.TrimSpace(a.URL)
+	if a.Title == "" {
+		return fmt.Errorf("%w: no title", ErrInvalid)
+	}
+	if strings.TrimSpace(a.Body) == "" && len(a.KeyPoints) == 0 {
+		return fmt.Errorf("%w: no body or key points", ErrInvalid)
+	}
+	for _, f := range []string{a.ID, a.Title, a.URL, a.Source, a.Body} {
+		if !utf8.ValidString(f) {
+			return fmt.Errorf("%w: invalid UTF-8", ErrInvalid)
+		}
+	}
+	for _, k := range a.KeyPoints {
+		if !utf8.ValidString(k) {
+			return fmt.Errorf("%w: invalid UTF-8 in key points", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// ContentHash returns a digest of the article's text (title, key points and
+// body), which identifies the same content loaded from different places.
+func ContentHash(a Article) string {
+	h := sha256.New()
+	h.Write([]byte(strings.TrimSpace(a.Title)))
+	for _, k := range a.KeyPoints {
+		h.Write([]byte{0})
+		h.Write([]byte(strings.TrimSpace(k)))
+	}
+	h.Write([]byte{1})
+	h.Write([]byte(strings.TrimSpace(a.Body)))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// DeriveID returns the ID for an article that came without one: a short
+// digest of its URL when it has one, else of its content.
+func DeriveID(a Article) string {
+	if a.URL != "" {
+		sum := sha256.Sum256([]byte(normalizeURL(a.URL)))
+		return hex.EncodeToString(sum[:6])
+	}
+	return ContentHash(a)[:12]
+}
+
+// normalizeURL drops what does not change which page a URL names: the
+// fragment, a trailing slash and the case of scheme and host.
+func normalizeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Fragment = ""
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	return u.String()
+}
+
+// sentenceID returns the stable ID of the n-th occurrence of text in an article.
+func sentenceID(articleID, text string, occurrence int) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d", articleID, text, occurrence)
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// Split returns the article's sentences in order: key points first, then the
+// body, with stable IDs. The article must have its ID.
+func Split(a Article) []Sentence {
+	var out []Sentence
+	seen := map[string]int{}
+	add := func(text string, keyPoint bool) {
+		n := seen[text]
+		seen[text] = n + 1
+		out = append(out, Sentence{
+			ID:        sentenceID(a.ID, text, n),
+			ArticleID: a.ID,
+			Position:  len(out),
+			KeyPoint:  keyPoint,
+			Text:      text,
+		})
+	}
+	for _, k := range a.KeyPoints {
+		for _, t := range sentences.Strings(k) {
+			add(t, true)
+		}
+	}
+	for _, t := range sentences.Strings(a.Body) {
+		add(t, false)
+	}
+	return out
+}
+
+// putter holds the prepared statements of one Put transaction.
+type putter struct {
+	tx                                  *sql.Tx
+	findByID, findByURL, findByHash     *sql.Stmt
+	insertArticle, updateArticle, touch *sql.Stmt
+	insertSentence, deleteSentences     *sql.Stmt
+}
+
+func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
+	p := &putter{tx: tx}
+	stmts := []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&p.findByID, `SELECT pk, id, content_hash, title, coalesce(url, ''), source, coalesce(published, 0) FROM articles WHERE id = ?`},
+		{&p.findByURL, `SELECT pk, id, content_hash, title, coalesce(url, ''), source, coalesce(published, 0) FROM articles WHERE url = ?`},
+		{&p.findByHash, `SELECT pk, id, content_hash, title, coalesce(url, ''), source, coalesce(published, 0) FROM articles WHERE content_hash = ? LIMIT 1`},
+		{&p.insertArticle, `INSERT INTO articles (id, title, url, source, published, key_points, body, content_hash, loaded_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&p.updateArticle, `UPDATE articles SET title = ?, url = ?, source = ?, published = ?, key_points = ?, body = ?, content_hash = ?, updated_at = ? WHERE pk = ?`},
+		{&p.touch, `UPDATE articles SET url = coalesce(url, ?), source = ?, published = ?, updated_at = ? WHERE pk = ?`},
+		{&p.insertSentence, `INSERT INTO sentences (id, article, position, key_point, text) VALUES (?, ?, ?, ?, ?)`},
+		{&p.deleteSentences, `DELETE FROM sentences WHERE article = ?`},
+	}
+	for _, st := range stmts {
+		prepared, err := tx.PrepareContext(ctx, st.sql)
+		if err != nil {
+			p.close()
+			return nil, fmt.Errorf("put articles: prepare: %w", err)
+		}
+		*st.dst = prepared
+	}
+	return p, nil
+}
+
+func (p *putter) close() {
+	for _, st := range []*sql.Stmt{p.findByID, p.findByURL, p.findByHash, p.insertArticle, p.updateArticle, p.touch, p.insertSentence, p.deleteSentences} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// stored is what put compares a new article against.
+type stored struct {
+	pk                   int64
+	id, hash, title, url string
+	source               string
+	published            int64
+}
+
+func (p *putter) find(ctx context.Context, a *Article, hash string) (stored, bool, error) {
+	try := func(st *sql.Stmt, arg string) (stored, bool, error) {
+		var s stored
+		err := st.QueryRowContext(ctx, arg).Scan(&s.pk, &s.id, &s.hash, &s.title, &s.url, &s.source, &s.published)
+		if errors.Is(err, sql.ErrNoRows) {
+			return s, false, nil
+		}
+		return s, err == nil, err
+	}
+	if a.ID != "" {
+		if s, ok, err := try(p.findByID, a.ID); ok || err != nil {
+			return s, ok, err
+		}
+	}
+	if a.URL != "" {
+		if s, ok, err := try(p.findByURL, a.URL); ok || err != nil {
+			return s, ok, err
+		}
+	}
+	return try(p.findByHash, hash)
+}
+
+func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus, error) {
+	if err := validate(a); err != nil {
+		return "", err
+	}
+	hash := ContentHash(*a)
+	old, found, err := p.find(ctx, a, hash)
+	if err != nil {
+		return "", err
+	}
+	var published any
+	if !a.Published.IsZero() {
+		published = a.Published.Unix()
+	}
+	keyPoints, err := json.Marshal(nonNil(a.KeyPoints))
+	if err != nil {
+		return "", err
+	}
+	if !found {
+		if a.ID == "" {
+			a.ID = DeriveID(*a)
+		}
+		res, err := p.insertArticle.ExecContext(ctx, a.ID, a.Title, nullable(a.URL), a.Source, published, string(keyPoints), a.Body, hash, now.UnixNano(), now.UnixNano())
+		if err != nil {
+			return "", err
+		}
+		pk, err := res.LastInsertId()
+		if err != nil {
+			return "", err
+		}
+		return Loaded, p.insertSentences(ctx, pk, *a)
+	}
+	a.ID = old.id
+	if old.hash == hash {
+		if (a.URL == "" || a.URL == old.url) && a.Source == old.source && unixOrZero(a.Published) == old.published {
+			return Unchanged, nil
+		}
+		// Same text, new metadata: no need to touch the sentences.
+		if _, err := p.touch.ExecContext(ctx, nullable(a.URL), a.Source, published, now.UnixNano(), old.pk); err != nil {
+			return "", err
+		}
+		return Updated, nil
+	}
+	url := a.URL
+	if url == "" {
+		url = old.url
+	}
+	if _, err := p.updateArticle.ExecContext(ctx, a.Title, nullable(url), a.Source, published, string(keyPoints), a.Body, hash, now.UnixNano(), old.pk); err != nil {
+		return "", err
+	}
+	if _, err := p.deleteSentences.ExecContext(ctx, old.pk); err != nil {
+		return "", err
+	}
+	return Updated, p.insertSentences(ctx, old.pk, *a)
+}
+
+func (p *putter) insertSentences(ctx context.Context, pk int64, a Article) error {
+	for _, s := range Split(a) {
+		if _, err := p.insertSentence.ExecContext(ctx, s.ID, pk, s.Position, s.KeyPoint, s.Text); err != nil {
+			return fmt.Errorf("insert sentence %d: %w", s.Position, err)
+		}
+	}
+	return nil
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// articleColumns are the columns scanArticle reads, in order.
+const articleColumns = `a.id, a.title, coalesce(a.url, ''), a.source, coalesce(a.published, 0), a.key_points, a.body, a.loaded_at`
+
+// articleSummaryColumns are articleColumns without the text, for listings.
+const articleSummaryColumns = `a.id, a.title, coalesce(a.url, ''), a.source, coalesce(a.published, 0), '[]', '', a.loaded_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanArticle(row scanner) (Article, error) {
+	var a Article
+	var published, loaded int64
+	var keyPoints string
+	if err := row.Scan(&a.ID, &a.Title, &a.URL, &a.Source, &published, &keyPoints, &a.Body, &loaded); err != nil {
+		return a, err
+	}
+	if published != 0 {
+		a.Published = time.Unix(published, 0).UTC()
+	}
+	a.LoadedAt = time.Unix(0, loaded).UTC()
+	if err := json.Unmarshal([]byte(keyPoints), &a.KeyPoints); err != nil {
+		return a, fmt.Errorf("article %s: key points: %w", a.ID, err)
+	}
+	if len(a.KeyPoints) == 0 {
+		a.KeyPoints = nil
+	}
+	return a, nil
+}
+
+// Article returns the article with the given ID and its sentences in order.
+// It returns an error wrapping ErrNotFound when there is none.
+func (s *Store) Article(ctx context.Context, id string) (Article, []Sentence, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+articleColumns+`, a.pk FROM articles a WHERE a.id = ?`, id)
+	var a Article
+	var pk int64
+	var published, loaded int64
+	var keyPoints string
+	err := row.Scan(&a.ID, &a.Title, &a.URL, &a.Source, &published, &keyPoints, &a.Body, &loaded, &pk)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Article{}, nil, fmt.Errorf("article %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Article{}, nil, fmt.Errorf("article %q: %w", id, err)
+	}
+	if published != 0 {
+		a.Published = time.Unix(published, 0).UTC()
+	}
+	a.LoadedAt = time.Unix(0, loaded).UTC()
+	if err := json.Unmarshal([]byte(keyPoints), &a.KeyPoints); err != nil {
+		return Article{}, nil, fmt.Errorf("article %q: key points: %w", id, err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, position, key_point, text FROM sentences WHERE article = ? ORDER BY position`, pk)
+	if err != nil {
+		return Article{}, nil, fmt.Errorf("article %q: sentences: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Sentence
+	for rows.Next() {
+		sn := Sentence{ArticleID: a.ID}
+		if err := rows.Scan(&sn.ID, &sn.Position, &sn.KeyPoint, &sn.Text); err != nil {
+			return Article{}, nil, fmt.Errorf("article %q: sentences: %w", id, err)
+		}
+		out = append(out, sn)
+	}
+	if err := rows.Err(); err != nil {
+		return Article{}, nil, fmt.Errorf("article %q: sentences: %w", id, err)
+	}
+	return a, out, nil
+}
+
+// ListOptions page through Articles. Zero values take the defaults.
+type ListOptions struct {
+	Limit  int // default 50
+	Offset int
+}
+
+// Articles returns stored articles, most recently loaded first, without
+// their text (Body and KeyPoints are empty).
+func (s *Store) Articles(ctx context.Context, opts ListOptions) ([]Article, error) {
+	if opts.Limit <= 0 {
+		opts.Limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+articleSummaryColumns+` FROM articles a ORDER BY a.loaded_at DESC, a.pk DESC LIMIT ? OFFSET ?`, opts.Limit, max(opts.Offset, 0))
+	if err != nil {
+		return nil, fmt.Errorf("list articles: %w", err)
+	}
+	defer rows.Close()
+	var out []Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list articles: %w", err)
+	}
+	return out, nil
+}
+
+// Count returns the number of stored articles and sentences.
+func (s *Store) Count(ctx context.Context) (articles, sentences int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM sentences)`).Scan(&articles, &sentences)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count articles: %w", err)
+	}
+	return articles, sentences, nil
+}
+
+// Remove deletes the article with the given ID, its sentences and their
+// index entries. It returns an error wrapping ErrNotFound when there is none.
+func (s *Store) Remove(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("remove article %q: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("remove article %q: %w", id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("remove article %q: %w", id, ErrNotFound)
+	}
+	return s.refreshCount(ctx)
+}
+
+// RemoveOlderThan deletes the articles published before t (or, when their
+// publication time is unknown, loaded before t) and returns how many.
+func (s *Store) RemoveOlderThan(ctx context.Context, t time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM articles WHERE coalesce(published, loaded_at / 1000000000) < ?`, t.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("remove articles older than %s: %w", t.Format(time.DateOnly), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("remove articles older than %s: %w", t.Format(time.DateOnly), err)
+	}
+	return int(n), s.refreshCount(ctx)
+}
+
+// Sentences returns the stored sentences with the given IDs, in the order
+// asked; IDs that name no sentence are left out.
+func (s *Store) Sentences(ctx context.Context, ids []string) ([]Sentence, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT s.id, a.id, s.position, s.key_point, s.text FROM sentences s JOIN articles a ON a.pk = s.article
+		WHERE s.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("look up sentences: %w", err)
+	}
+	defer rows.Close()
+	byID := map[string]Sentence{}
+	for rows.Next() {
+		var sn Sentence
+		if err := rows.Scan(&sn.ID, &sn.ArticleID, &sn.Position, &sn.KeyPoint, &sn.Text); err != nil {
+			return nil, fmt.Errorf("look up sentences: %w", err)
+		}
+		byID[sn.ID] = sn
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("look up sentences: %w", err)
+	}
+	out := make([]Sentence, 0, len(byID))
+	for _, id := range ids {
+		if sn, ok := byID[id]; ok {
+			out = append(out, sn)
+			delete(byID, id)
+		}
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

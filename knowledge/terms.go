@@ -1,0 +1,117 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+)
+
+// maxQueryTerms bounds how many words of a question drive a search, so a
+// 10,000-character question costs no more than a long sentence.
+const maxQueryTerms = 32
+
+// Terms returns the words of a user's text that drive a search: lower-cased
+// runs of letters and digits, without stop words and repeats, in order of
+// first appearance. When every word is a stop word, it returns them instead,
+// so "Who is he?" still searches for something.
+func Terms(text string) []string {
+	var all, content []string
+	seen := map[string]bool{}
+	for _, w := range words(text) {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		all = append(all, w)
+		if !stopWords[w] {
+			content = append(content, w)
+		}
+		if len(content) == maxQueryTerms {
+			break
+		}
+	}
+	if len(content) == 0 {
+		content = all
+	}
+	if len(content) > maxQueryTerms {
+		content = content[:maxQueryTerms]
+	}
+	return content
+}
+
+// words splits text into lower-cased runs of letters and digits; an
+// apostrophe ends a word, and the "s" of "Rubio's" is a stop word.
+func words(text string) []string {
+	var out []string
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			w := strings.ToLower(text[start:end])
+			if len(w) < 64 {
+				out = append(out, w)
+			}
+			start = -1
+		}
+	}
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(text))
+	return out
+}
+
+// ftsQuery turns terms into an FTS5 query that matches any of them. Every
+// term is a quoted string, so no user text is read as FTS5 syntax.
+func ftsQuery(terms []string) string {
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.ReplaceAll(t, `"`, `""`))
+		b.WriteByte('"')
+	}
+	return b.String()
+}
+
+// stem reduces an English word to a rough stem for comparing words of a
+// question with words of a sentence ("talks" and "talk", "represented" and
+// "represent"). The index does its own stemming; this one only scores.
+func stem(w string) string {
+	if len(w) <= 3 {
+		return w
+	}
+	for _, suf := range []string{"ational", "ization", "fulness", "iveness", "ements", "ement", "ments", "ment", "ings", "ing", "edly", "ied", "ies", "ed", "es", "ly", "s"} {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// stopWords are words too common in questions and news to say what a text is about.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against all also am an and any are aren as at
+		be because been before being below between both but by can cannot could couldn
+		did didn do does doesn doing don down during each few for from further had hadn has hasn have haven having
+		he her here hers herself him himself his how i if in into is isn it its itself just let me more most must mustn my myself
+		no nor not now of off on once only or other ought our ours ourselves out over own same shall she should shouldn so some such
+		than that the their theirs them themselves then there these they this those through to too under until up upon very
+		was wasn we were weren what when where which while who whom whose why will with won would wouldn you your yours yourself yourselves
+		s t d ll m re ve y says said say tell told according`) {
+		m[w] = true
+	}
+	// Words that shape a question rather than say what it is about.
+	for _, w := range strings.Fields(`name named happen happened happens kind type many much example reason
+		mean means meant describe described called call`) {
+		m[w] = true
+	}
+	return m
+}()
