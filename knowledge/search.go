@@ -4,6 +4,7 @@ package knowledge
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"sort"
@@ -47,19 +48,36 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	cands, err := s.candidates(ctx, terms)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
+	}
+	defer conn.Close()
+	sentenceTerms, articleTerms := terms, terms
+	stats, err := termStats(ctx, conn, terms)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
+	}
+	if stats != nil {
+		sentenceTerms = pickTerms(stats, func(t termStat) int { return t.sentences })
+		articleTerms = pickTerms(stats, func(t termStat) int { return t.articles })
+	}
+	if len(sentenceTerms) == 0 {
+		return nil, nil
+	}
+	cands, err := candidates(ctx, conn, sentenceTerms, candidateLimit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	documents, err := s.documentMatches(ctx, terms)
+	documents, err := documentMatches(ctx, conn, articleTerms)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	rank(cands, documents, terms, opts, s.Now())
-	passages, err := s.passages(ctx, cands, opts)
+	passages, err := passages(ctx, conn, cands, opts)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
@@ -79,13 +97,15 @@ func (o SearchOptions) withDefaults() SearchOptions {
 	return o
 }
 
-// candidates returns the sentences that best match any of terms by BM25.
-func (s *Store) candidates(ctx context.Context, terms []string) ([]*candidate, error) {
-	return s.candidatesLimit(ctx, terms, candidateLimit)
+// querier runs queries on the database or on one connection of it.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (s *Store) candidatesLimit(ctx context.Context, terms []string, limit int) ([]*candidate, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT s.pk, s.article, s.position, s.key_point, s.id, s.text, f.rank
+// candidates returns the limit sentences that best match any of terms by BM25.
+func candidates(ctx context.Context, q querier, terms []string, limit int) ([]*candidate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT s.pk, s.article, s.position, s.key_point, s.id, s.text, f.rank
 		FROM sentences_fts f JOIN sentences s ON s.pk = f.rowid
 		WHERE sentences_fts MATCH ? ORDER BY f.rank LIMIT ?`, ftsQuery(terms), limit)
 	if err != nil {
@@ -108,8 +128,11 @@ func (s *Store) candidatesLimit(ctx context.Context, terms []string, limit int) 
 
 // documentMatches returns, for the articles that best match any of terms as
 // whole documents, a score in (0, 1].
-func (s *Store) documentMatches(ctx context.Context, terms []string) (map[int64]document, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT f.rowid, bm25(articles_fts, 3.0, 1.5, 1.0) AS r, coalesce(a.published, a.loaded_at / 1000000000)
+func documentMatches(ctx context.Context, q querier, terms []string) (map[int64]document, error) {
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT f.rowid, bm25(articles_fts, 3.0, 1.5, 1.0) AS r, coalesce(a.published, a.loaded_at / 1000000000)
 		FROM articles_fts f JOIN articles a ON a.pk = f.rowid
 		WHERE articles_fts MATCH ? ORDER BY r LIMIT 50`, ftsQuery(terms))
 	if err != nil {
@@ -232,7 +255,7 @@ type span struct {
 }
 
 // passages turns ranked candidates into passages with their neighbours.
-func (s *Store) passages(ctx context.Context, cands []*candidate, opts SearchOptions) ([]Passage, error) {
+func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOptions) ([]Passage, error) {
 	var spans []*span
 	perArticle := map[int64][]*span{}
 	for _, c := range cands {
@@ -268,12 +291,12 @@ func (s *Store) passages(ctx context.Context, cands []*candidate, opts SearchOpt
 		a, ok := arts[sp.article]
 		if !ok {
 			var err error
-			if a, err = s.articleByPK(ctx, sp.article); err != nil {
+			if a, err = articleByPK(ctx, q, sp.article); err != nil {
 				return nil, err
 			}
 			arts[sp.article] = a
 		}
-		sents, err := s.sentenceRange(ctx, sp.article, a.ID, max(sp.from-opts.Window, 0), sp.to+opts.Window)
+		sents, err := sentenceRange(ctx, q, sp.article, a.ID, max(sp.from-opts.Window, 0), sp.to+opts.Window)
 		if err != nil {
 			return nil, err
 		}
@@ -328,16 +351,16 @@ var anaphora = func() map[string]bool {
 	return m
 }()
 
-func (s *Store) articleByPK(ctx context.Context, pk int64) (Article, error) {
-	a, err := scanArticle(s.db.QueryRowContext(ctx, `SELECT `+articleSummaryColumns+` FROM articles a WHERE a.pk = ?`, pk))
+func articleByPK(ctx context.Context, q querier, pk int64) (Article, error) {
+	a, err := scanArticle(q.QueryRowContext(ctx, `SELECT `+articleSummaryColumns+` FROM articles a WHERE a.pk = ?`, pk))
 	if err != nil {
 		return Article{}, fmt.Errorf("read article: %w", err)
 	}
 	return a, nil
 }
 
-func (s *Store) sentenceRange(ctx context.Context, pk int64, articleID string, from, to int) ([]Sentence, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, position, key_point, text FROM sentences WHERE article = ? AND position BETWEEN ? AND ? ORDER BY position`, pk, from, to)
+func sentenceRange(ctx context.Context, q querier, pk int64, articleID string, from, to int) ([]Sentence, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, position, key_point, text FROM sentences WHERE article = ? AND position BETWEEN ? AND ? ORDER BY position`, pk, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("read passage: %w", err)
 	}
@@ -374,7 +397,7 @@ func (s *Store) SearchPlain(ctx context.Context, query string, limit int) ([]Pas
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	cands, err := s.candidatesLimit(ctx, terms, limit)
+	cands, err := candidates(ctx, s.db, terms, limit)
 	if err != nil {
 		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
 	}
@@ -383,7 +406,7 @@ func (s *Store) SearchPlain(ctx context.Context, query string, limit int) ([]Pas
 	for _, c := range cands {
 		a, ok := arts[c.article]
 		if !ok {
-			if a, err = s.articleByPK(ctx, c.article); err != nil {
+			if a, err = articleByPK(ctx, s.db, c.article); err != nil {
 				return nil, fmt.Errorf("plain search: %w", err)
 			}
 			arts[c.article] = a

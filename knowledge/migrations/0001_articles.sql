@@ -28,7 +28,7 @@ CREATE TABLE sentences (
 
 CREATE VIRTUAL TABLE sentences_fts USING fts5(
 	text,
-	content = 'sentences', content_rowid = 'pk',
+	content = 'sentences', content_rowid = 'pk', detail = 'none',
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN
@@ -45,7 +45,7 @@ END;
 -- Whole articles, for article-level evidence in ranking.
 CREATE VIRTUAL TABLE articles_fts USING fts5(
 	title, key_points, body,
-	content = 'articles', content_rowid = 'pk',
+	content = 'articles', content_rowid = 'pk', detail = 'column',
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
@@ -58,3 +58,7 @@ CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, key_points, body ON articl
 	INSERT INTO articles_fts(articles_fts, rowid, title, key_points, body) VALUES ('delete', old.pk, old.title, old.key_points, old.body);
 	INSERT INTO articles_fts(rowid, title, key_points, body) VALUES (new.pk, new.title, new.key_points, new.body);
 END;
+
+-- How many sentences and articles hold each indexed term, for planning searches.
+CREATE VIRTUAL TABLE sentences_vocab USING fts5vocab(sentences_fts, 'row');
+CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');

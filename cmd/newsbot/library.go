@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"newsbot/knowledge"
+)
+
+var searchCommand = command{
+	name:  "search",
+	usage: "[--limit N] [--window N] [--json] QUERY | -",
+	summary: `Finds the passages of loaded articles that best answer QUERY.
+With QUERY "-", reads one query per line from standard input and writes one
+JSON result per line (JSON Lines).`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+		limit := fs.Int("limit", 5, "most `passages` to show")
+		window := fs.Int("window", 1, "neighbouring `sentences` each side of a match a passage may include")
+		perArticle := fs.Int("per-article", 2, "most `passages` from one article")
+		asJSON := fs.Bool("json", false, "print JSON")
+		return func(ctx context.Context, a *app, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("%w: no query", errUsage)
+			}
+			opts := knowledge.SearchOptions{Limit: *limit, Window: *window, PerArticle: *perArticle}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			if len(args) == 1 && args[0] == "-" {
+				return searchLines(ctx, st, opts, a.stdin, a.stdout)
+			}
+			query := strings.Join(args, " ")
+			passages, err := st.Search(ctx, query, opts)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return json.NewEncoder(a.stdout).Encode(newSearchResult(query, passages))
+			}
+			printPassages(a.stdout, passages)
+			return nil
+		}
+	},
+}
+
+// searchLines answers one query per input line with one JSON line each.
+func searchLines(ctx context.Context, st *knowledge.Store, opts knowledge.SearchOptions, r io.Reader, w io.Writer) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	enc := json.NewEncoder(w)
+	for sc.Scan() {
+		query := strings.TrimSpace(sc.Text())
+		if query == "" {
+			continue
+		}
+		passages, err := st.Search(ctx, query, opts)
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(newSearchResult(query, passages)); err != nil {
+			return fmt.Errorf("write result: %w", err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read queries: %w", err)
+	}
+	return nil
+}
+
+// searchResult is the JSON form of a search.
+type searchResult struct {
+	Query   string          `json:"query"`
+	Results []passageResult `json:"results"`
+}
+
+type passageResult struct {
+	Article   articleJSON    `json:"article"`
+	Score     float64        `json:"score"`
+	Sentences []sentenceJSON `json:"sentences"`
+}
+
+type articleJSON struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	URL       string `json:"url"`
+	Source    string `json:"source"`
+	Published string `json:"published"`
+}
+
+type sentenceJSON struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+func newArticleJSON(a knowledge.Article) articleJSON {
+	return articleJSON{ID: a.ID, Title: a.Title, URL: a.URL, Source: a.Source, Published: date(a.Published)}
+}
+
+func newSearchResult(query string, passages []knowledge.Passage) searchResult {
+	r := searchResult{Query: query, Results: []passageResult{}}
+	for _, p := range passages {
+		pr := passageResult{Article: newArticleJSON(p.Article), Score: p.Score}
+		for _, s := range p.Sentences {
+			pr.Sentences = append(pr.Sentences, sentenceJSON{ID: s.ID, Text: s.Text})
+		}
+		r.Results = append(r.Results, pr)
+	}
+	return r
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func printPassages(w io.Writer, passages []knowledge.Passage) {
+	if len(passages) == 0 {
+		fmt.Fprintln(w, "No loaded article matches.")
+		return
+	}
+	for i, p := range passages {
+		meta := []string{p.Article.Source, date(p.Article.Published), p.Article.ID}
+		fmt.Fprintf(w, "%d. %s (%s)\n", i+1, p.Article.Title, strings.Join(nonEmpty(meta), ", "))
+		if p.Article.URL != "" {
+			fmt.Fprintf(w, "   %s\n", p.Article.URL)
+		}
+		for _, s := range p.Sentences {
+			fmt.Fprintf(w, "   %s\n", s.Text)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var articlesCommand = command{
+	name:    "articles",
+	usage:   "[--limit N] [--offset N] [--json]",
+	summary: "Lists loaded articles, most recently loaded first.",
+	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+		limit := fs.Int("limit", 50, "most `articles` to list")
+		offset := fs.Int("offset", 0, "`articles` to skip")
+		asJSON := fs.Bool("json", false, "print JSON Lines, one article per line")
+		return func(ctx context.Context, a *app, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("%w: unexpected argument %q", errUsage, args[0])
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			arts, err := st.Articles(ctx, knowledge.ListOptions{Limit: *limit, Offset: *offset})
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				enc := json.NewEncoder(a.stdout)
+				for _, art := range arts {
+					if err := enc.Encode(newArticleJSON(art)); err != nil {
+						return fmt.Errorf("write articles: %w", err)
+					}
+				}
+				return nil
+			}
+			if len(arts) == 0 {
+				fmt.Fprintln(a.stdout, "No articles loaded. Load some with: newsbot load FILE|DIR|URL")
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tPUBLISHED\tSOURCE\tTITLE")
+			for _, art := range arts {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", art.ID, date(art.Published), art.Source, art.Title)
+			}
+			return tw.Flush()
+		}
+	},
+}
+
+var showCommand = command{
+	name:    "show",
+	usage:   "[--json] ID",
+	summary: "Shows one article with its numbered sentences.",
+	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+		asJSON := fs.Bool("json", false, "print JSON")
+		return func(ctx context.Context, a *app, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("%w: want one article ID", errUsage)
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			art, sents, err := st.Article(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				out := struct {
+					articleJSON
+					KeyPoints []string       `json:"key_points"`
+					Sentences []sentenceJSON `json:"sentences"`
+				}{articleJSON: newArticleJSON(art), KeyPoints: art.KeyPoints}
+				for _, s := range sents {
+					out.Sentences = append(out.Sentences, sentenceJSON{ID: s.ID, Text: s.Text})
+				}
+				return json.NewEncoder(a.stdout).Encode(out)
+			}
+			fmt.Fprintf(a.stdout, "%s\n%s\n", art.Title, strings.Join(nonEmpty([]string{art.Source, date(art.Published), art.URL}), " · "))
+			fmt.Fprintf(a.stdout, "id %s, loaded %s\n\n", art.ID, art.LoadedAt.Format(time.RFC3339))
+			for _, s := range sents {
+				mark := " "
+				if s.KeyPoint {
+					mark = "•"
+				}
+				fmt.Fprintf(a.stdout, "%s %3d  %s\n", mark, s.Position, s.Text)
+			}
+			return nil
+		}
+	},
+}
+
+var removeCommand = command{
+	name:    "remove",
+	usage:   "ID...",
+	summary: "Removes articles, their sentences and their index entries.",
+	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+		return func(ctx context.Context, a *app, args []string) error {
+			if len(args) == 0 {
+				return fmt.Errorf("%w: want at least one article ID", errUsage)
+			}
+			st, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			for _, id := range args {
+				if err := st.Remove(ctx, id); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "removed %s\n", id)
+			}
+			return nil
+		}
+	},
+}
