@@ -20,7 +20,7 @@ type Article struct {
 	// KeyPoints are the article's summary bullets, without their "- ".
 	KeyPoints []string
 	Body      string
-	// LoadedAt is when the article was first stored (or last updated).
+	// LoadedAt is when the article was first stored.
 	LoadedAt time.Time
 }
 
@@ -60,7 +60,8 @@ type SearchOptions struct {
 	// Limit is the most passages returned (default 5).
 	Limit int
 	// Window is how many neighbouring sentences each side of a match a
-	// passage includes (default 1).
+	// passage may include (default 0, none): a neighbour joins when it is
+	// tied to the match, opening with a word that refers back ("He", "But").
 	Window int
 	// PerArticle is the most passages from one article (default 2).
 	PerArticle int

@@ -53,6 +53,12 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	defer conn.Close()
+	// One read transaction, so that every query sees the same articles even
+	// while a load or a removal commits.
+	if _, err := conn.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 	sentenceTerms, articleTerms := terms, terms
 	stats, err := termStats(ctx, conn, terms)
 	if err != nil {
@@ -397,7 +403,16 @@ func (s *Store) SearchPlain(ctx context.Context, query string, limit int) ([]Pas
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	cands, err := candidates(ctx, s.db, terms, limit)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
+		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	cands, err := candidates(ctx, conn, terms, limit)
 	if err != nil {
 		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
 	}
@@ -406,7 +421,7 @@ func (s *Store) SearchPlain(ctx context.Context, query string, limit int) ([]Pas
 	for _, c := range cands {
 		a, ok := arts[c.article]
 		if !ok {
-			if a, err = articleByPK(ctx, s.db, c.article); err != nil {
+			if a, err = articleByPK(ctx, conn, c.article); err != nil {
 				return nil, fmt.Errorf("plain search: %w", err)
 			}
 			arts[c.article] = a

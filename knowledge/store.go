@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -51,7 +52,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	// The path is a file name, not a URI: escape what SQLite would read as one.
+	dsn := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) + "?" + q.Encode()
 	db, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -186,7 +188,7 @@ func validate(a *Article) error {
 	if a.Title == "" {
 		return fmt.Errorf("%w: no title", ErrInvalid)
 	}
-	if strings.TrimSpace(a.Body) == "" && len(a.KeyPoints) == 0 {
+	if strings.TrimSpace(a.Body) == "" && !slices.ContainsFunc(a.KeyPoints, func(k string) bool { return strings.TrimSpace(k) != "" }) {
 		return fmt.Errorf("%w: no body or key points", ErrInvalid)
 	}
 	for _, f := range []string{a.ID, a.Title, a.URL, a.Source, a.Body} {
@@ -342,6 +344,12 @@ func (p *putter) find(ctx context.Context, a *Article, hash string) (stored, boo
 	if a.URL != "" {
 		if s, ok, err := try(p.findByURL, a.URL); ok || err != nil {
 			return s, ok, err
+		}
+		// The same page under another spelling of its URL has the same derived ID.
+		if a.ID == "" {
+			if s, ok, err := try(p.findByID, DeriveID(*a)); ok || err != nil {
+				return s, ok, err
+			}
 		}
 	}
 	return try(p.findByHash, hash)

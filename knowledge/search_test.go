@@ -1,0 +1,421 @@
+package knowledge_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"newsbot/knowledge"
+)
+
+// TestSearchLondonTalks is the acceptance question of the knowledge base.
+func TestSearchLondonTalks(t *testing.T) {
+	articles := append(sampleArticles(), readTextArticle(t, londonPath))
+	st := MustOpenDB(t)
+	mustPut(t, st, articles...)
+	london := articles[len(articles)-1] // with the ID Put gave it
+	// The article says it twice: in a key point, which the question is
+	// meant to find, and in the body, which also has "talks".
+	const keyPoint = "General Keith Kellogg will represent the US at the discussions"
+	const eitherSentence = "General Keith Kellogg will represent the US"
+
+	for _, opts := range []knowledge.SearchOptions{{}, {Window: 1}, {Window: 2, PerArticle: 1}, {Limit: 1}} {
+		t.Run(fmt.Sprintf("%+v", opts), func(t *testing.T) {
+			ps := mustSearch(t, st, "Who will represent the US at the London talks?", opts)
+			if len(ps) == 0 {
+				t.Fatal("no passages")
+			}
+			for i, p := range ps {
+				t.Logf("passage %d (%.3f) %s: %v", i, p.Score, p.Article.ID, p.Sentences)
+			}
+			if ps[0].Article.ID != london.ID {
+				t.Errorf("top passage from %q, want %q", ps[0].Article.Title, london.Title)
+			}
+			if top := matchedTexts(t, st, ps[0]); !containsAny(top, eitherSentence) {
+				t.Errorf("top passage's matched sentences %q do not say %q", top, eitherSentence)
+			}
+			if opts.Limit == 1 || opts.PerArticle == 1 {
+				return // room for one passage of the article only
+			}
+			found := false
+			for _, p := range ps {
+				found = found || containsAny(matchedTexts(t, st, p), keyPoint)
+			}
+			if !found {
+				t.Errorf("no passage matched the key point %q", keyPoint)
+			}
+		})
+	}
+}
+
+// matchedTexts returns the texts of a passage's matched sentences.
+func matchedTexts(tb testing.TB, st *knowledge.Store, p knowledge.Passage) []string {
+	tb.Helper()
+	sents, err := st.Sentences(context.Background(), p.Matched)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []string
+	for _, s := range sents {
+		out = append(out, s.Text)
+	}
+	return out
+}
+
+func containsAny(texts []string, sub string) bool {
+	return slices.ContainsFunc(texts, func(s string) bool { return strings.Contains(s, sub) })
+}
+
+// TestSearchInvariants checks the shape of results over many queries and
+// options.
+func TestSearchInvariants(t *testing.T) {
+	st := MustOpenDB(t)
+	mustPut(t, st, sampleArticles()...)
+	for i := range 40 {
+		mustPut(t, st, generatedArticle(i))
+	}
+	queries := []string{"storm harbour", "budget parks schools", "vaccine children doses", "the storm", "river council market", "Who is he?", "train airport day 7"}
+	for _, opts := range []knowledge.SearchOptions{
+		{},
+		{Limit: 1},
+		{Limit: 20, PerArticle: 1},
+		{Limit: 20, PerArticle: 5, Window: 3},
+		{Window: -1},
+		{Limit: -3, PerArticle: -1},
+	} {
+		for _, q := range queries {
+			t.Run(fmt.Sprintf("%+v/%s", opts, q), func(t *testing.T) {
+				ps := mustSearch(t, st, q, opts)
+				if len(ps) == 0 {
+					t.Error("no passages")
+				}
+			})
+		}
+	}
+	// The right article comes first for a plain question.
+	for q, want := range map[string]string{
+		"When will the harbour reopen?":           "harbour",
+		"How did the council vote on the budget?": "budget",
+		"When do the first vaccine doses ship?":   "vaccine",
+		"When is the election?":                   "election",
+	} {
+		if ps := mustSearch(t, st, q, knowledge.SearchOptions{}); len(ps) == 0 || ps[0].Article.ID != want {
+			t.Errorf("%q: top %v, want article %s", q, passageIDs(ps), want)
+		}
+	}
+}
+
+func TestSearchNoMatch(t *testing.T) {
+	st := MustOpenDB(t)
+	for _, q := range []string{"storm", ""} {
+		if ps := mustSearch(t, st, q, knowledge.SearchOptions{}); len(ps) != 0 {
+			t.Errorf("empty store, %q: %v", q, passageIDs(ps))
+		}
+	}
+	mustPut(t, st, sampleArticles()...)
+	for _, q := range []string{"xylophone", "", "?!", "   "} {
+		if ps := mustSearch(t, st, q, knowledge.SearchOptions{}); len(ps) != 0 {
+			t.Errorf("%q: %v, want nothing", q, passageIDs(ps))
+		}
+	}
+}
+
+// TestSearchStopWords checks that stop words do not change a ranking.
+func TestSearchStopWords(t *testing.T) {
+	st := MustOpenDB(t)
+	articles := sampleArticles()
+	if london, ok := tryReadTextArticle(londonPath); ok {
+		articles = append(articles, london)
+	}
+	mustPut(t, st, articles...)
+	for _, tt := range []struct{ plain, withStopWords string }{
+		{"Kellogg", "the Kellogg"},
+		{"Kellogg", "the of and Kellogg"},
+		{"storm harbour", "What did the storm do to the harbour?"},
+		{"council budget", "Which of the council's budget was it about?"},
+		{"represent US London talks", "Who will represent the US at the London talks?"},
+	} {
+		t.Run(tt.withStopWords, func(t *testing.T) {
+			want := mustSearch(t, st, tt.plain, knowledge.SearchOptions{Limit: 10})
+			got := mustSearch(t, st, tt.withStopWords, knowledge.SearchOptions{Limit: 10})
+			if !slices.Equal(passageIDs(got), passageIDs(want)) {
+				t.Errorf("%q ranks %v, %q ranks %v", tt.withStopWords, passageIDs(got), tt.plain, passageIDs(want))
+			}
+			for i := range min(len(got), len(want)) {
+				if got[i].Score != want[i].Score {
+					t.Errorf("passage %d: score %v, want %v", i, got[i].Score, want[i].Score)
+				}
+			}
+		})
+	}
+	// A question of stop words alone still searches, and safely.
+	mustSearch(t, st, "the of and", knowledge.SearchOptions{})
+}
+
+// tryReadTextArticle reads an article like readTextArticle, reporting
+// whether the file was there.
+func tryReadTextArticle(path string) (knowledge.Article, bool) {
+	a, err := parseTextArticle(path)
+	return a, err == nil
+}
+
+func TestSearchRecency(t *testing.T) {
+	old := knowledge.Article{
+		ID: "old", Title: "Harvest report one", Published: testTime.Add(-60 * 24 * time.Hour),
+		Body: "The zorblax harvest broke records this year.",
+	}
+	recent := knowledge.Article{
+		ID: "new", Title: "Harvest report two", Published: testTime.Add(-24 * time.Hour),
+		Body: "The zorblax harvest broke records this year.",
+	}
+	for _, tt := range []struct {
+		name  string
+		order []knowledge.Article
+	}{
+		{name: "OldLoadedFirst", order: []knowledge.Article{old, recent}},
+		{name: "NewLoadedFirst", order: []knowledge.Article{recent, old}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := MustOpenDB(t)
+			st.Now = (&clock{testTime}).Now
+			mustPut(t, st, append(sampleArticles(), tt.order...)...)
+			ps := mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{RecencyHalfLife: 7 * 24 * time.Hour})
+			if len(ps) != 2 || ps[0].Article.ID != "new" || ps[1].Article.ID != "old" {
+				t.Fatalf("ranking %v, want new then old", passageIDs(ps))
+			}
+			if !(ps[0].Score > ps[1].Score) {
+				t.Errorf("scores %v and %v, want the newer higher", ps[0].Score, ps[1].Score)
+			}
+			// Without recency the two match equally.
+			ps = mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{})
+			if len(ps) != 2 || ps[0].Score != ps[1].Score {
+				t.Errorf("without recency: %v, want two passages of equal score", ps)
+			}
+		})
+	}
+}
+
+// hostileQueries are user texts that must never break a search.
+var hostileQueries = []string{
+	"",
+	`"`, `""`, `"unbalanced`, `say "hello" world`, `'single'`,
+	"*", "storm*", "-", "-storm", "storm -harbour", ":", "title:storm", "body : x", "^", "^storm",
+	"NEAR", "NEAR(storm harbour)", "NEAR(storm harbour, 2)", "storm NEAR harbour",
+	"AND", "OR", "NOT", "storm AND harbour", "storm OR", "NOT storm", "AND OR NOT",
+	"(", ")", "(storm", "storm)", "((storm) OR (harbour))", "{}", "{title body}: storm", "{", "[storm]",
+	"+storm", "storm + harbour", "a/b\\c", "%_%", "\x00", "storm\x00harbour", "\t\n\r",
+	"🌊 storm 🌊", "🏳️‍🌈", "👍🏽", "naïve café", "Ünïcödé", "İstanbul", "ǅ", "ﬁnance", "日本語のニュース", "مرحبا", "\u200b\u200d\ufeff",
+	"\xff\xfe", "storm \xc3\x28 harbour", "\xed\xa0\x80",
+	"'; DROP TABLE articles; --", "rank", "bm25", "sentences_fts",
+	strings.Repeat("storm ", 2000),
+	strings.Repeat("x", 10_000),
+	strings.Repeat(`"(*NEAR^:-`, 1000),
+	strings.Repeat("a", 63) + " " + strings.Repeat("b", 64),
+}
+
+func TestSearchHostileQueries(t *testing.T) {
+	st := MustOpenDB(t)
+	mustPut(t, st, sampleArticles()...)
+	for i, q := range hostileQueries {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			mustSearch(t, st, q, knowledge.SearchOptions{})
+			if _, err := st.SearchPlain(context.Background(), q, 10); err != nil {
+				t.Errorf("SearchPlain %q: %v", q, err)
+			}
+		})
+	}
+	// Operators are words like any other: they find text that has them.
+	mustPut(t, st, knowledge.Article{ID: "ops", Title: "Operators", Body: "Near the shore, not far, the river and the road meet."})
+	ps := mustSearch(t, st, "NEAR shore", knowledge.SearchOptions{})
+	if len(ps) == 0 || ps[0].Article.ID != "ops" {
+		t.Errorf("NEAR shore: %v, want article ops", passageIDs(ps))
+	}
+}
+
+// FuzzSearch checks that no user text makes Search fail or return
+// malformed passages.
+func FuzzSearch(f *testing.F) {
+	for _, q := range hostileQueries {
+		f.Add(q)
+	}
+	f.Add("Who will represent the US at the London talks?")
+	st := MustOpenDB(f)
+	articles := sampleArticles()
+	if london, ok := tryReadTextArticle(londonPath); ok {
+		articles = append(articles, london)
+	}
+	for i := range 20 {
+		articles = append(articles, generatedArticle(i))
+	}
+	mustPut(f, st, articles...)
+	opts := knowledge.SearchOptions{Limit: 4, PerArticle: 1, Window: 1, RecencyHalfLife: time.Hour}
+	f.Fuzz(func(t *testing.T, q string) {
+		ps, err := st.Search(context.Background(), q, opts)
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		checkPassages(t, ps, opts)
+	})
+}
+
+// TestSearchWhileLoading searches in a loop while another goroutine loads
+// thousands of articles in batches.
+func TestSearchWhileLoading(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 2,000 articles")
+	}
+	ctx := context.Background()
+	st := MustOpenDB(t)
+	mustPut(t, st, sampleArticles()...)
+	const articles, batch = 2000, 100
+
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	var loadErr error
+	wg.Go(func() {
+		defer close(done)
+		for start := 0; start < articles; start += batch {
+			var b []knowledge.Article
+			for i := start; i < start+batch; i++ {
+				b = append(b, generatedArticle(i))
+			}
+			if _, err := st.Put(ctx, b); err != nil {
+				loadErr = fmt.Errorf("batch at %d: %w", start, err)
+				return
+			}
+		}
+	})
+	searches := 0
+	var searchErr error
+	wg.Go(func() {
+		queries := []string{"storm harbour", "market river", "budget council", "farmer price energy", "day 1500", "Who will represent the US?"}
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			q := queries[searches%len(queries)]
+			ps, err := st.Search(ctx, q, knowledge.SearchOptions{})
+			if err != nil {
+				searchErr = fmt.Errorf("search %d %q: %w", searches, q, err)
+				return
+			}
+			checkPassages(t, ps, knowledge.SearchOptions{})
+			if _, _, err := st.Count(ctx); err != nil {
+				searchErr = err
+				return
+			}
+			searches++
+		}
+	})
+	wg.Wait()
+	if loadErr != nil {
+		t.Errorf("load: %v", loadErr)
+	}
+	if searchErr != nil {
+		t.Errorf("search: %v", searchErr)
+	}
+	t.Logf("%d searches during the load", searches)
+	if searches == 0 {
+		t.Error("no search ran during the load")
+	}
+	if n, _ := mustCount(t, st); n != articles+len(sampleArticles()) {
+		t.Errorf("%d articles stored, want %d", n, articles+len(sampleArticles()))
+	}
+	checkIndexes(t, st)
+}
+
+// TestSearchWhileRemoving searches while the articles it finds are removed
+// and loaded again: a search that meets a vanished article must skip it,
+// not fail.
+func TestSearchWhileRemoving(t *testing.T) {
+	if testing.Short() {
+		t.Skip("races searches against removals")
+	}
+	ctx := context.Background()
+	st := MustOpenDB(t)
+	const n = 60
+	for i := range n {
+		mustPut(t, st, generatedArticle(i))
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	var wg sync.WaitGroup
+	var writeErr, searchErr error
+	searches := 0
+	wg.Go(func() {
+		for i := 0; time.Now().Before(deadline); i++ {
+			a := generatedArticle(i % n)
+			if err := st.Remove(ctx, a.ID); err != nil && !errors.Is(err, knowledge.ErrNotFound) {
+				writeErr = err
+				return
+			}
+			if _, err := st.Put(ctx, []knowledge.Article{a}); err != nil {
+				writeErr = err
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		for time.Now().Before(deadline) {
+			ps, err := st.Search(ctx, "market river council harbour", knowledge.SearchOptions{Limit: 10, PerArticle: 3})
+			if err != nil {
+				searchErr = fmt.Errorf("after %d searches: %w", searches, err)
+				return
+			}
+			checkPassages(t, ps, knowledge.SearchOptions{Limit: 10, PerArticle: 3})
+			searches++
+		}
+	})
+	wg.Wait()
+	if writeErr != nil {
+		t.Errorf("remove and put: %v", writeErr)
+	}
+	if searchErr != nil {
+		t.Errorf("search: %v", searchErr)
+	}
+	t.Logf("%d searches", searches)
+}
+
+// TestSearchWindow checks which neighbours join a matching sentence: within
+// the window, those tied to it by a word that refers back.
+func TestSearchWindow(t *testing.T) {
+	st := MustOpenDB(t)
+	mustPut(t, st, knowledge.Article{
+		ID: "quokka", Title: "Escape",
+		Body: "Alpha one. A quokka escaped on Monday. He was found later. It was hungry. Markets rose.",
+	})
+	one := []string{"A quokka escaped on Monday.", "He was found later."}
+	for _, tt := range []struct {
+		name string
+		opts knowledge.SearchOptions
+		want []string
+	}{
+		{name: "None", opts: knowledge.SearchOptions{Window: -1}, want: []string{"A quokka escaped on Monday."}},
+		{name: "Zero", opts: knowledge.SearchOptions{Window: 0}, want: []string{"A quokka escaped on Monday."}},
+		{name: "One", opts: knowledge.SearchOptions{Window: 1}, want: one},
+		{name: "Two", opts: knowledge.SearchOptions{Window: 2}, want: []string{"A quokka escaped on Monday.", "He was found later.", "It was hungry."}},
+		{name: "Wide", opts: knowledge.SearchOptions{Window: 10}, want: []string{"A quokka escaped on Monday.", "He was found later.", "It was hungry."}},
+		// SearchOptions documents a default window of 0.
+		{name: "Default", opts: knowledge.SearchOptions{}, want: []string{"A quokka escaped on Monday."}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := mustSearch(t, st, "quokka", tt.opts)
+			if len(ps) != 1 {
+				t.Fatalf("%d passages, want 1", len(ps))
+			}
+			var got []string
+			for _, s := range ps[0].Sentences {
+				got = append(got, s.Text)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("passage %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
