@@ -29,9 +29,13 @@ type command struct {
 var commands = []*command{
 	&loadCommand,
 	&searchCommand,
+	&askCommand,
+	&chatCommand,
 	&articlesCommand,
 	&showCommand,
 	&removeCommand,
+	&feedsCommand,
+	&runCommand,
 	&evalCommand,
 }
 
