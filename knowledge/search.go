@@ -22,26 +22,30 @@ type candidate struct {
 	position    int
 	keyPoint    bool
 	id, text    string
-	bm25        float64 // FTS5's bm25(): more negative is better
-	matched     map[string]bool
+	bits        int64   // which query terms it holds, by queryTerm.bit
+	idfShare    float64 // share of the query's weight it holds
 	score       float64
 }
 
 // articleEvidence sums up what an article's candidates say about it.
 type articleEvidence struct {
 	best     []float64 // its candidates' sentence scores, best first
-	terms    map[string]bool
+	bits     int64     // the query terms its candidates hold
 	document document
 	score    float64
 }
 
 // Search returns up to opts.Limit passages that best answer query, best
-// first. Each passage is a matching sentence with opts.Window neighbours on
-// each side, at most opts.PerArticle from one article. Sentences are ranked
-// by BM25 together with evidence from their article: its BM25 as a whole
-// document (title, key points, body), several matching sentences, how many of the query's words the article covers, and
-// optionally recency. Any text is a safe query; one with no words returns
-// no passages.
+// first: a matching sentence with up to opts.Window tied neighbours on each
+// side, at most opts.PerArticle passages from one article. Sentences are
+// ranked by BM25 together with evidence from their article: how well the
+// article as a whole matches, several matching sentences, how many of the
+// query's words the article covers, and optionally recency. Any text is a
+// safe query; one with no words returns no passages.
+//
+// Scoring reads only the index's posting lists, never per-row statistics, and
+// the commonest words of a query are left to ranking (see plan), so a search
+// costs about the same over a million sentences as over a thousand.
 func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([]Passage, error) {
 	opts = opts.withDefaults()
 	terms := Terms(query)
@@ -59,30 +63,25 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
-	sentenceTerms, articleTerms := terms, terms
-	stats, err := termStats(ctx, conn, terms)
+	p, err := plan(ctx, conn, terms)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
-	if stats != nil {
-		sentenceTerms = pickTerms(stats, func(t termStat) int { return t.sentences })
-		articleTerms = pickTerms(stats, func(t termStat) int { return t.articles })
-	}
-	if len(sentenceTerms) == 0 {
+	if len(p.sentenceTerms) == 0 {
 		return nil, nil
 	}
-	cands, err := candidates(ctx, conn, sentenceTerms, candidateLimit)
+	cands, err := candidates(ctx, conn, p, candidateLimit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	documents, err := documentMatches(ctx, conn, articleTerms)
+	documents, err := documentMatches(ctx, conn, p)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
-	rank(cands, documents, terms, opts, s.Now())
+	rank(cands, documents, p, opts, s.Now())
 	passages, err := passages(ctx, conn, cands, opts)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
@@ -109,11 +108,34 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// candidates returns the limit sentences that best match any of terms by BM25.
-func candidates(ctx context.Context, q querier, terms []string, limit int) ([]*candidate, error) {
-	rows, err := q.QueryContext(ctx, `SELECT s.pk, s.article, s.position, s.key_point, s.id, s.text, f.rank
-		FROM sentences_fts f JOIN sentences s ON s.pk = f.rowid
-		WHERE sentences_fts MATCH ? ORDER BY f.rank LIMIT ?`, ftsQuery(terms), limit)
+// postingsQuery returns SQL that reads the posting list of each of terms
+// from table and sums, per row, the terms' weights and bits, best first.
+// Arguments come in pairs per term: weight, bit, then the term's FTS5 query.
+//
+// A term's posting list is read newest first and at most perTerm entries
+// of it, so even a query of only common words costs a bounded amount.
+func postingsQuery(table string, terms []plannedTerm, perTerm, limit int) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 3*len(terms)+1)
+	b.WriteString(`SELECT rowid AS pk, sum(w) AS w, sum(bit) AS bits FROM (`)
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(` UNION ALL `)
+		}
+		fmt.Fprintf(&b, `SELECT rowid, ? AS w, ? AS bit FROM (SELECT rowid FROM %s WHERE %s MATCH ? ORDER BY rowid DESC LIMIT ?)`, table, table)
+		args = append(args, t.weight, int64(1)<<t.bit, ftsQuery([]string{t.term}), perTerm)
+	}
+	b.WriteString(`) GROUP BY rowid ORDER BY sum(w) DESC, rowid DESC LIMIT ?`)
+	args = append(args, limit)
+	return b.String(), args
+}
+
+// candidates returns the limit sentences whose words weigh most, by the
+// inverse document frequency of the query's rarer terms.
+func candidates(ctx context.Context, q querier, p queryPlan, limit int) ([]*candidate, error) {
+	inner, args := postingsQuery("sentences_fts", p.sentenceTerms, sentencePostingBudget, limit)
+	rows, err := q.QueryContext(ctx, `SELECT s.pk, s.article, s.position, s.key_point, s.id, s.text, m.bits
+		FROM (`+inner+`) AS m JOIN sentences s ON s.pk = m.pk`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("match sentences: %w", err)
 	}
@@ -121,7 +143,7 @@ func candidates(ctx context.Context, q querier, terms []string, limit int) ([]*c
 	var out []*candidate
 	for rows.Next() {
 		c := &candidate{}
-		if err := rows.Scan(&c.pk, &c.article, &c.position, &c.keyPoint, &c.id, &c.text, &c.bm25); err != nil {
+		if err := rows.Scan(&c.pk, &c.article, &c.position, &c.keyPoint, &c.id, &c.text, &c.bits); err != nil {
 			return nil, fmt.Errorf("match sentences: %w", err)
 		}
 		out = append(out, c)
@@ -132,15 +154,16 @@ func candidates(ctx context.Context, q querier, terms []string, limit int) ([]*c
 	return out, nil
 }
 
-// documentMatches returns, for the articles that best match any of terms as
-// whole documents, a score in (0, 1].
-func documentMatches(ctx context.Context, q querier, terms []string) (map[int64]document, error) {
-	if len(terms) == 0 {
+// documentMatches returns, for the articles that best match the query as
+// whole documents, a score in (0, 1]: the inverse document frequencies of
+// the query terms each holds, scaled so the best article has 1.
+func documentMatches(ctx context.Context, q querier, p queryPlan) (map[int64]document, error) {
+	if len(p.articleTerms) == 0 {
 		return nil, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT f.rowid, bm25(articles_fts, 3.0, 1.5, 1.0) AS r, coalesce(a.published, a.loaded_at / 1000000000)
-		FROM articles_fts f JOIN articles a ON a.pk = f.rowid
-		WHERE articles_fts MATCH ? ORDER BY r LIMIT 50`, ftsQuery(terms))
+	inner, args := postingsQuery("articles_fts", p.articleTerms, articlePostingBudget, documentLimit)
+	rows, err := q.QueryContext(ctx, `SELECT m.pk, m.w, coalesce(a.published, a.loaded_at / 1000000000)
+		FROM (`+inner+`) AS m JOIN articles a ON a.pk = m.pk`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("match articles: %w", err)
 	}
@@ -149,12 +172,12 @@ func documentMatches(ctx context.Context, q querier, terms []string) (map[int64]
 	best := 0.0
 	for rows.Next() {
 		var pk, published int64
-		var r float64
-		if err := rows.Scan(&pk, &r, &published); err != nil {
+		var w float64
+		if err := rows.Scan(&pk, &w, &published); err != nil {
 			return nil, fmt.Errorf("match articles: %w", err)
 		}
-		out[pk] = document{score: -r, published: time.Unix(published, 0)}
-		best = math.Max(best, -r)
+		out[pk] = document{score: w, published: time.Unix(published, 0)}
+		best = math.Max(best, w)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("match articles: %w", err)
@@ -168,7 +191,7 @@ func documentMatches(ctx context.Context, q querier, terms []string) (map[int64]
 
 // document is an article's match as a whole.
 type document struct {
-	score     float64 // BM25, scaled so the best article has 1
+	score     float64 // scaled so the best article has 1
 	published time.Time
 }
 
@@ -185,32 +208,57 @@ const (
 	weightRecency  = 0.5  // new articles, when asked for
 )
 
+// BM25's parameters: term-frequency saturation and length normalisation.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
 // rank scores candidates in place and sorts them best first.
-func rank(cands []*candidate, documents map[int64]document, terms []string, opts SearchOptions, now time.Time) {
-	stems := make([]string, len(terms))
-	for i, t := range terms {
-		stems[i] = stem(t)
+func rank(cands []*candidate, documents map[int64]document, p queryPlan, opts SearchOptions, now time.Time) {
+	totalIDF := 0.0
+	for _, t := range p.terms {
+		totalIDF += t.sentenceIDF
 	}
+	// Which terms each candidate holds: the index says so for the terms it
+	// was asked for; the sentence's words tell for the rest.
+	avgLen := 0.0
+	lengths := make([]int, len(cands))
+	for i, c := range cands {
+		ws := words(c.text)
+		lengths[i] = len(ws)
+		avgLen += float64(len(ws))
+		for _, t := range p.terms {
+			if c.bits&(1<<t.bit) == 0 && containsStem(ws, t.stem) {
+				c.bits |= 1 << t.bit
+			}
+		}
+	}
+	avgLen = math.Max(avgLen/float64(len(cands)), 1)
 	best := 0.0
-	for _, c := range cands {
-		best = math.Max(best, -c.bm25)
+	for i, c := range cands {
+		norm := (bm25K1 + 1) / (1 + bm25K1*(1-bm25B+bm25B*float64(lengths[i])/avgLen))
+		for _, t := range p.terms {
+			if c.bits&(1<<t.bit) != 0 {
+				c.score += t.sentenceIDF * norm
+				c.idfShare += t.sentenceIDF / totalIDF
+			}
+		}
+		best = math.Max(best, c.score)
 	}
 	if best == 0 {
 		best = 1
 	}
 	articles := map[int64]*articleEvidence{}
 	for _, c := range cands {
-		c.score = -c.bm25 / best
-		c.matched = matchedTerms(c.text, stems)
+		c.score /= best
 		ev := articles[c.article]
 		if ev == nil {
-			ev = &articleEvidence{terms: map[string]bool{}, document: documents[c.article]}
+			ev = &articleEvidence{document: documents[c.article]}
 			articles[c.article] = ev
 		}
 		ev.best = append(ev.best, c.score)
-		for t := range c.matched {
-			ev.terms[t] = true
-		}
+		ev.bits |= c.bits
 	}
 	for _, ev := range articles {
 		sort.Sort(sort.Reverse(sort.Float64Slice(ev.best)))
@@ -220,17 +268,20 @@ func rank(cands []*candidate, documents map[int64]document, terms []string, opts
 		for i, v := range ev.best[:min(3, len(ev.best))] {
 			agg += v / float64(int(1)<<i)
 		}
-		ev.score = weightBest*agg/1.75 +
-			weightCoverage*float64(len(ev.terms))/float64(len(stems)) +
-			weightArticle*ev.document.score
+		covered := 0.0
+		for _, t := range p.terms {
+			if ev.bits&(1<<t.bit) != 0 {
+				covered += t.sentenceIDF / totalIDF
+			}
+		}
+		ev.score = weightBest*agg/1.75 + weightCoverage*covered + weightArticle*ev.document.score
 		if opts.RecencyHalfLife > 0 && !ev.document.published.IsZero() {
 			age := now.Sub(ev.document.published)
 			ev.score += weightRecency * math.Exp2(-math.Max(age.Hours(), 0)/opts.RecencyHalfLife.Hours())
 		}
 	}
 	for _, c := range cands {
-		ev := articles[c.article]
-		c.score += ev.score + weightOwnTerms*float64(len(c.matched))/float64(len(stems))
+		c.score += articles[c.article].score + weightOwnTerms*c.idfShare
 		if c.keyPoint {
 			c.score += weightKeyPoint
 		}
@@ -238,18 +289,14 @@ func rank(cands []*candidate, documents map[int64]document, terms []string, opts
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 }
 
-// matchedTerms returns which of the query's stems occur in text.
-func matchedTerms(text string, stems []string) map[string]bool {
-	got := map[string]bool{}
-	for _, w := range words(text) {
-		sw := stem(w)
-		for _, st := range stems {
-			if sw == st {
-				got[st] = true
-			}
+// containsStem reports whether any of words has the rough stem st.
+func containsStem(words []string, st string) bool {
+	for _, w := range words {
+		if stem(w) == st {
+			return true
 		}
 	}
-	return got
+	return false
 }
 
 // span is a run of positions [from, to] of one article, with its best candidate.
@@ -412,8 +459,23 @@ func (s *Store) SearchPlain(ctx context.Context, query string, limit int) ([]Pas
 		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
-	cands, err := candidates(ctx, conn, terms, limit)
+	rows, err := conn.QueryContext(ctx, `SELECT s.pk, s.article, s.position, s.key_point, s.id, s.text, f.rank
+		FROM sentences_fts f JOIN sentences s ON s.pk = f.rowid
+		WHERE sentences_fts MATCH ? ORDER BY f.rank LIMIT ?`, ftsQuery(terms), limit)
 	if err != nil {
+		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
+	}
+	var cands []*candidate
+	for rows.Next() {
+		c := &candidate{}
+		if err := rows.Scan(&c.pk, &c.article, &c.position, &c.keyPoint, &c.id, &c.text, &c.score); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
+		}
+		cands = append(cands, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
 	}
 	out := make([]Passage, 0, len(cands))
@@ -427,7 +489,7 @@ func (s *Store) SearchPlain(ctx context.Context, query string, limit int) ([]Pas
 			arts[c.article] = a
 		}
 		sn := Sentence{ID: c.id, ArticleID: a.ID, Position: c.position, KeyPoint: c.keyPoint, Text: c.text}
-		out = append(out, Passage{Article: a, Score: -c.bm25, Sentences: []Sentence{sn}, Matched: []string{c.id}})
+		out = append(out, Passage{Article: a, Score: -c.score, Sentences: []Sentence{sn}, Matched: []string{c.id}})
 	}
 	return out, nil
 }

@@ -37,6 +37,7 @@ var commands = []*command{
 	&feedsCommand,
 	&runCommand,
 	&evalCommand,
+	&benchCommand,
 }
 
 // errUsage marks an error in how a command was called; it exits with status 2.
