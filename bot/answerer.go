@@ -1,0 +1,326 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"newsbot/bot/model"
+	"newsbot/knowledge"
+	"newsbot/prompts"
+)
+
+// Searcher is the knowledge base as answering needs it; *knowledge.Store
+// satisfies it.
+type Searcher interface {
+	Search(ctx context.Context, query string, opts knowledge.SearchOptions) ([]knowledge.Passage, error)
+	// Sentences returns the stored sentences with these IDs; missing IDs
+	// are simply absent.
+	Sentences(ctx context.Context, ids []string) ([]knowledge.Sentence, error)
+}
+
+// Config tunes an Answerer. Zero values take the defaults.
+type Config struct {
+	// Prompts are the prompt templates (default: the built-in ones).
+	Prompts *prompts.Set
+	// EvidenceChars bounds the evidence shown to the model, in characters
+	// (default prompts.DefaultEvidenceChars, about 2,000 tokens).
+	EvidenceChars int
+	// Strict removes the sentences of a model's answer that cite nothing
+	// valid, instead of marking them with prompts.UnverifiedMark.
+	Strict bool
+	// Passages is how many passages a question retrieves (default 6),
+	// Window how many neighbouring sentences each side of a match they
+	// include (default 1), and PerArticle the most passages from one
+	// article (default 2).
+	Passages, Window, PerArticle int
+	// RecencyHalfLife, when positive, favours recent articles in retrieval.
+	RecencyHalfLife time.Duration
+	// ExtractSentences is how many sentences an extract quotes (default 3).
+	ExtractSentences int
+	// HistoryTurns is how many earlier turns inform a follow-up (default 3).
+	HistoryTurns int
+	// MaxQuestionRunes cuts longer questions (default 1,000).
+	MaxQuestionRunes int
+	// Now tells the time (default time.Now).
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	if c.Prompts == nil {
+		c.Prompts = prompts.Default()
+	}
+	if c.EvidenceChars <= 0 {
+		c.EvidenceChars = prompts.DefaultEvidenceChars
+	}
+	if c.Passages <= 0 {
+		c.Passages = 6
+	}
+	if c.Window <= 0 {
+		c.Window = 1
+	}
+	if c.PerArticle <= 0 {
+		c.PerArticle = 2
+	}
+	if c.ExtractSentences <= 0 {
+		c.ExtractSentences = 3
+	}
+	if c.HistoryTurns <= 0 {
+		c.HistoryTurns = 3
+	}
+	if c.MaxQuestionRunes <= 0 {
+		c.MaxQuestionRunes = 1000
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Answerer answers questions from a knowledge base, with a model when it has
+// one. It is safe for concurrent use.
+type Answerer struct {
+	cfg   Config
+	store Searcher
+	model model.Model
+	log   *slog.Logger
+}
+
+// New returns an Answerer over store. m may be nil: answers are then
+// extracts of the best-supported sentences.
+func New(cfg Config, store Searcher, m model.Model, log *slog.Logger) *Answerer {
+	return &Answerer{cfg: cfg.withDefaults(), store: store, model: m, log: log}
+}
+
+// The texts of answers that don't come from the model.
+const (
+	noAnswerText    = "The loaded articles don't answer this."
+	emptyQuestion   = "Ask a question about the loaded news articles."
+	extractNoModel  = "Extract from the loaded articles (no language model is configured):"
+	extractFallback = "Here are the most relevant sentences from the loaded articles instead:"
+)
+
+// Answer answers question, using history (oldest first) for follow-ups.
+// onText, when not nil, receives the whole answer text so far (unchecked)
+// each time more streams in from the model. A model failure never fails the
+// call: the answer falls back to an extract. It returns an error only when
+// the knowledge base fails or ctx ends.
+func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, onText func(partial string)) (Answer, error) {
+	start := a.cfg.Now()
+	ans, err := a.answer(ctx, start, question, history, onText)
+	ans.Timings.TotalMS = a.cfg.Now().Sub(start).Milliseconds()
+	if err == nil {
+		a.log.Debug("answered", "mode", ans.Mode, "citations", len(ans.Citations),
+			"retrieve_ms", ans.Timings.RetrieveMS, "model_ms", ans.Timings.ModelMS, "total_ms", ans.Timings.TotalMS)
+	}
+	return ans, err
+}
+
+func (a *Answerer) answer(ctx context.Context, start time.Time, question string, history []Turn, onText func(string)) (Answer, error) {
+	ans := Answer{Question: question}
+	q := prompts.Clean(question, a.cfg.MaxQuestionRunes)
+	if q == "" {
+		ans.Mode, ans.Text = ModeNoAnswer, emptyQuestion
+		return ans, nil
+	}
+	if len(history) > a.cfg.HistoryTurns {
+		history = history[len(history)-a.cfg.HistoryTurns:]
+	}
+
+	queries, contextTerms, modelErr := a.searchQueries(ctx, q, history)
+	if err := ctx.Err(); err != nil {
+		return ans, err
+	}
+	passages, err := a.search(ctx, queries)
+	if err != nil {
+		return ans, err
+	}
+	ans.Timings.RetrieveMS = a.cfg.Now().Sub(start).Milliseconds()
+
+	ev := prompts.NewEvidence(passages, a.cfg.EvidenceChars)
+	ranked := rankSources(ev, terms(q), contextTerms)
+	if !slices.ContainsFunc(ranked, scored.relevant) {
+		// Nothing relevant: don't trouble the model.
+		ans.Mode, ans.Text = ModeNoAnswer, noAnswerText
+		return ans, nil
+	}
+
+	var text string
+	if a.model != nil && modelErr == nil {
+		modelStart := a.cfg.Now()
+		text, ev, modelErr = a.complete(ctx, q, passages, ev, onText)
+		ans.Timings.ModelMS = a.cfg.Now().Sub(modelStart).Milliseconds()
+		if err := ctx.Err(); err != nil {
+			return ans, err
+		}
+		if modelErr != nil {
+			a.log.Warn("model failed; answering with an extract", "reason", model.ReasonOf(modelErr), "err", modelErr)
+		}
+		ranked = rankSources(ev, terms(q), contextTerms) // the evidence may have shrunk
+
+	}
+
+	stored, err := a.verify(ctx, ev)
+	if err != nil {
+		return ans, err
+	}
+	switch {
+	case a.model == nil:
+		a.extract(&ans, extractNoModel, ranked, stored)
+	case modelErr != nil:
+		a.extract(&ans, model.UserMessage(modelErr)+" "+extractFallback, ranked, stored)
+	default:
+		checked := prompts.CheckCitations(text, func(n int) bool { _, ok := stored[n]; return ok }, a.cfg.Strict)
+		if len(checked.Cited) == 0 {
+			a.noAnswer(&ans, ranked, stored)
+			break
+		}
+		ans.Mode, ans.Text = ModeModel, checked.Text
+		for i, n := range checked.Cited {
+			ans.Citations = append(ans.Citations, citation(i+1, ev.Sources[n-1], stored[n]))
+		}
+		if checked.Unverified > 0 {
+			a.log.Info("answer has sentences without a valid citation", "count", checked.Unverified, "strict", a.cfg.Strict)
+		}
+	}
+	return ans, nil
+}
+
+// search returns the passages found for each query in turn, leaving out
+// those an earlier query found.
+func (a *Answerer) search(ctx context.Context, queries []string) ([]knowledge.Passage, error) {
+	opts := knowledge.SearchOptions{
+		Limit: a.cfg.Passages, Window: a.cfg.Window, PerArticle: a.cfg.PerArticle,
+		RecencyHalfLife: a.cfg.RecencyHalfLife,
+	}
+	var out []knowledge.Passage
+	seen := map[string]bool{}
+	for _, q := range queries {
+		ps, err := a.store.Search(ctx, q, opts)
+		if err != nil {
+			return nil, fmt.Errorf("answer: search: %w", err)
+		}
+		for _, p := range ps {
+			if len(p.Sentences) == 0 || seen[p.Sentences[0].ID] {
+				continue
+			}
+			seen[p.Sentences[0].ID] = true
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// complete asks the model to answer from ev. When the prompt is too long for
+// the model's window, it tries once more with half as much evidence. It returns
+// the evidence the answer's markers refer to.
+func (a *Answerer) complete(ctx context.Context, q string, passages []knowledge.Passage, ev prompts.Evidence, onText func(string)) (string, prompts.Evidence, error) {
+	for retry := false; ; retry = true {
+		p, err := a.cfg.Prompts.Answer(q, ev, a.cfg.Now())
+		if err != nil {
+			return "", ev, err
+		}
+		text, err := a.model.Complete(ctx, messages(p), onText)
+		if model.ReasonOf(err) != model.ContextLength || retry || len(ev.Sources) <= 1 {
+			return text, ev, err
+		}
+		budget := ev.Chars / 2
+		a.log.Warn("prompt too long for the model; retrying with half the evidence", "evidence_chars", budget)
+		ev = prompts.NewEvidence(passages, budget)
+	}
+}
+
+func messages(p prompts.Prompt) []model.Message {
+	return []model.Message{
+		{Role: model.RoleSystem, Content: p.System},
+		{Role: model.RoleUser, Content: p.User},
+	}
+}
+
+// verify looks the evidence sentences up in the store and returns, by marker,
+// those still stored with the same text: only they may be cited.
+func (a *Answerer) verify(ctx context.Context, ev prompts.Evidence) (map[int]knowledge.Sentence, error) {
+	ids := make([]string, len(ev.Sources))
+	for i, s := range ev.Sources {
+		ids[i] = s.Sentence.ID
+	}
+	found, err := a.store.Sentences(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("answer: check citations: %w", err)
+	}
+	byID := make(map[string]knowledge.Sentence, len(found))
+	for _, s := range found {
+		byID[s.ID] = s
+	}
+	stored := make(map[int]knowledge.Sentence, len(found))
+	for _, src := range ev.Sources {
+		s, ok := byID[src.Sentence.ID]
+		if ok && s.Text == src.Sentence.Text && s.ArticleID == src.Article.ID {
+			stored[src.Marker] = s
+		}
+	}
+	return stored, nil
+}
+
+// extract makes ans an extract: the best-supported stored sentences, quoted
+// and cited, under label.
+func (a *Answerer) extract(ans *Answer, label string, ranked []scored, stored map[int]knowledge.Sentence) {
+	// Sentences that hold the question's own words, when there are any;
+	// otherwise those that hold the conversation's.
+	keep := scored.relevant
+	if len(ranked) > 0 && ranked[0].question > 0 {
+		keep = func(s scored) bool { return s.question > 0 }
+	}
+	picked := pick(ranked, stored, a.cfg.ExtractSentences, keep)
+	if len(picked) == 0 {
+		a.noAnswer(ans, ranked, stored)
+		return
+	}
+	var b strings.Builder
+	b.WriteString(label)
+	for i, p := range picked {
+		s := stored[p.source.Marker]
+		fmt.Fprintf(&b, "\n“%s” [%d]", oneLine(s.Text), i+1)
+		ans.Citations = append(ans.Citations, citation(i+1, p.source, s))
+	}
+	ans.Mode, ans.Text = ModeExtractive, b.String()
+}
+
+// noAnswer makes ans the honest answer that the articles don't say, with the
+// closest stored sentences as its sources.
+func (a *Answerer) noAnswer(ans *Answer, ranked []scored, stored map[int]knowledge.Sentence) {
+	ans.Mode, ans.Text, ans.Citations = ModeNoAnswer, noAnswerText, nil
+	for i, p := range pick(ranked, stored, a.cfg.ExtractSentences, func(scored) bool { return true }) {
+		ans.Citations = append(ans.Citations, citation(i+1, p.source, stored[p.source.Marker]))
+	}
+}
+
+// pick returns up to n ranked sources that are still stored and that keep.
+func pick(ranked []scored, stored map[int]knowledge.Sentence, n int, keep func(scored) bool) []scored {
+	var out []scored
+	for _, r := range ranked {
+		if len(out) == n {
+			break
+		}
+		if _, ok := stored[r.source.Marker]; ok && keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func citation(marker int, src prompts.Source, s knowledge.Sentence) Citation {
+	return Citation{
+		Marker:     marker,
+		ArticleID:  s.ArticleID,
+		SentenceID: s.ID,
+		Text:       s.Text,
+		Title:      src.Article.Title,
+		Source:     src.Article.Source,
+		Published:  src.Article.Published,
+		URL:        src.Article.URL,
+	}
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"newsbot/bot"
+	"newsbot/bot/model"
+	"newsbot/prompts"
+)
+
+// modelFromEnv returns the chat model that the environment configures:
+// OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL, tuned by
+// NEWSBOT_MODEL_TIMEOUT, NEWSBOT_MODEL_RETRIES, NEWSBOT_MODEL_CONCURRENCY and
+// NEWSBOT_MODEL_MAX_TOKENS. It returns a nil Model when neither OPENAI_MODEL
+// nor OPENAI_BASE_URL is set (answers are then extracts), and an error naming
+// the variable when one is invalid.
+func modelFromEnv(log *slog.Logger) (model.Model, error) {
+	baseURL, name := getenv("OPENAI_BASE_URL", ""), getenv("OPENAI_MODEL", "")
+	if baseURL == "" && name == "" {
+		return nil, nil
+	}
+	cfg := model.Config{
+		BaseURL: baseURL,
+		APIKey:  getenv("OPENAI_API_KEY", ""),
+		Model:   name,
+	}
+	var err error
+	if cfg.Timeout, err = envDuration("NEWSBOT_MODEL_TIMEOUT", 60*time.Second); err != nil {
+		return nil, err
+	}
+	retries, err := envInt("NEWSBOT_MODEL_RETRIES", 2, 0, 10)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Retries = retries
+	if retries == 0 {
+		cfg.Retries = -1 // none
+	}
+	if cfg.Concurrency, err = envInt("NEWSBOT_MODEL_CONCURRENCY", 4, 1, 256); err != nil {
+		return nil, err
+	}
+	if cfg.MaxTokens, err = envInt("NEWSBOT_MODEL_MAX_TOKENS", 0, 0, 1_000_000); err != nil {
+		return nil, err
+	}
+	m, err := model.NewOpenAI(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("language model configured", "base_url", m.BaseURL(), "model", name)
+	return m, nil
+}
+
+// answerConfigFromEnv returns how answers are made, from NEWSBOT_PROMPTS_DIR,
+// NEWSBOT_EVIDENCE_CHARS and NEWSBOT_STRICT. It returns an error naming the
+// variable when one is invalid, or when the prompt templates don't load.
+func answerConfigFromEnv() (bot.Config, error) {
+	var cfg bot.Config
+	if dir := getenv("NEWSBOT_PROMPTS_DIR", ""); dir != "" {
+		set, err := prompts.Load(dir)
+		if err != nil {
+			return cfg, fmt.Errorf("NEWSBOT_PROMPTS_DIR: %w", err)
+		}
+		cfg.Prompts = set
+	}
+	var err error
+	if cfg.EvidenceChars, err = envInt("NEWSBOT_EVIDENCE_CHARS", prompts.DefaultEvidenceChars, 500, 1_000_000); err != nil {
+		return cfg, err
+	}
+	if cfg.Strict, err = envBool("NEWSBOT_STRICT", false); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// newAnswerer builds the answer pipeline over the command's store, with the
+// model and settings the environment configures.
+func newAnswerer(ctx context.Context, a *app) (*bot.Answerer, error) {
+	cfg, err := answerConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	m, err := modelFromEnv(a.log)
+	if err != nil {
+		return nil, err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return bot.New(cfg, st, m, a.log), nil
+}
+
+func envInt(key string, def, lo, hi int) (int, error) {
+	v := getenv(key, "")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%s=%q: want a whole number from %d to %d", key, v, lo, hi)
+	}
+	return n, nil
+}
+
+func envDuration(key string, def time.Duration) (time.Duration, error) {
+	v := getenv(key, "")
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a duration such as 60s or 2m", key, v)
+	}
+	return d, nil
+}
+
+func envBool(key string, def bool) (bool, error) {
+	v, ok := os.LookupEnv(key)
+	if !ok || v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: want true or false", key, v)
+	}
+	return b, nil
+}
