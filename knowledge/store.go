@@ -282,7 +282,9 @@ type putter struct {
 	tx                                  *sql.Tx
 	findByID, findByURL, findByHash     *sql.Stmt
 	insertArticle, updateArticle, touch *sql.Stmt
-	insertSentence, deleteSentences     *sql.Stmt
+	deleteSentences, indexSentences     *sql.Stmt
+	// insertSentences holds multi-row inserts by row count, prepared on first use.
+	insertStmts map[int]*sql.Stmt
 }
 
 func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
@@ -298,8 +300,8 @@ func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&p.updateArticle, `UPDATE articles SET title = ?, url = ?, source = ?, published = ?, key_points = ?, body = ?, content_hash = ?, updated_at = ? WHERE pk = ?`},
 		{&p.touch, `UPDATE articles SET url = coalesce(url, ?), source = ?, published = ?, updated_at = ? WHERE pk = ?`},
-		{&p.insertSentence, `INSERT INTO sentences (id, article, position, key_point, text) VALUES (?, ?, ?, ?, ?)`},
 		{&p.deleteSentences, `DELETE FROM sentences WHERE article = ?`},
+		{&p.indexSentences, `INSERT INTO sentences_fts (rowid, text) SELECT pk, text FROM sentences WHERE article = ?`},
 	}
 	for _, st := range stmts {
 		prepared, err := tx.PrepareContext(ctx, st.sql)
@@ -313,10 +315,13 @@ func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
 }
 
 func (p *putter) close() {
-	for _, st := range []*sql.Stmt{p.findByID, p.findByURL, p.findByHash, p.insertArticle, p.updateArticle, p.touch, p.insertSentence, p.deleteSentences} {
+	for _, st := range []*sql.Stmt{p.findByID, p.findByURL, p.findByHash, p.insertArticle, p.updateArticle, p.touch, p.deleteSentences, p.indexSentences} {
 		if st != nil {
 			st.Close()
 		}
+	}
+	for _, st := range p.insertStmts {
+		st.Close()
 	}
 }
 
@@ -411,13 +416,48 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 	return Updated, p.insertSentences(ctx, old.pk, *a)
 }
 
+// sentenceRows is the most sentences one INSERT statement writes.
+const sentenceRows = 64
+
+// insertSentences writes the article's sentences, many rows per statement.
 func (p *putter) insertSentences(ctx context.Context, pk int64, a Article) error {
-	for _, s := range Split(a) {
-		if _, err := p.insertSentence.ExecContext(ctx, s.ID, pk, s.Position, s.KeyPoint, s.Text); err != nil {
-			return fmt.Errorf("insert sentence %d: %w", s.Position, err)
+	all := Split(a)
+	for len(all) > 0 {
+		chunk := all[:min(len(all), sentenceRows)]
+		all = all[len(chunk):]
+		st, err := p.insertStmt(ctx, len(chunk))
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, 5*len(chunk))
+		for _, s := range chunk {
+			args = append(args, s.ID, pk, s.Position, s.KeyPoint, s.Text)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("insert sentences %d-%d: %w", chunk[0].Position, chunk[len(chunk)-1].Position, err)
 		}
 	}
+	if _, err := p.indexSentences.ExecContext(ctx, pk); err != nil {
+		return fmt.Errorf("index sentences: %w", err)
+	}
 	return nil
+}
+
+func (p *putter) insertStmt(ctx context.Context, rows int) (*sql.Stmt, error) {
+	if st, ok := p.insertStmts[rows]; ok {
+		return st, nil
+	}
+	query := `INSERT INTO sentences (id, article, position, key_point, text) VALUES ` +
+		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?),`, rows), ",")
+	st, err := p.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("put articles: prepare: %w", err)
+	}
+	if p.insertStmts == nil {
+		p.insertStmts = map[int]*sql.Stmt{}
+	}
+	p.insertStmts[rows] = st
+	return st, nil
 }
 
 func unixOrZero(t time.Time) int64 {

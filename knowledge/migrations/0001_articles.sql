@@ -31,9 +31,8 @@ CREATE VIRTUAL TABLE sentences_fts USING fts5(
 	content = 'sentences', content_rowid = 'pk', detail = 'none',
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN
-	INSERT INTO sentences_fts(rowid, text) VALUES (new.pk, new.text);
-END;
+-- Put indexes each article's new sentences in one statement, which is much
+-- faster than a trigger per row; deletes and edits stay with triggers.
 CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN
 	INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.pk, old.text);
 END;
