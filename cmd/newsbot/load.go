@@ -33,11 +33,15 @@ a summary; the exit status is 1 when anything was rejected.`,
 			if *batch < 1 {
 				return fmt.Errorf("%w: --batch %d: want at least 1", errUsage, *batch)
 			}
+			fetcher, err := newFetcher()
+			if err != nil {
+				return err
+			}
 			st, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
-			l := &load.Loader{Store: st, BatchSize: *batch, Log: a.log}
+			l := &load.Loader{Store: st, Fetcher: fetcher, BatchSize: *batch, Log: a.log}
 			if !*quiet {
 				l.Progress = load.NewProgress(a.stderr, writesToTerminal(a.stderr))
 			}
