@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 )
 
 // Posting budgets bound how many index entries one search reads from each
@@ -17,8 +16,8 @@ import (
 // little weight in BM25 anyway, and still count in ranking through the words
 // of the candidate sentences.
 const (
-	sentencePostingBudget = 12_000
-	articlePostingBudget  = 6_000
+	sentencePostingBudget = 5_000
+	articlePostingBudget  = 2_500
 	// documentLimit is how many best-matching articles lend their evidence
 	// to ranking.
 	documentLimit = 100
@@ -54,29 +53,20 @@ func idf(n, total int) float64 {
 // plan looks up how many sentences and articles hold each of terms and
 // chooses the terms to read from each index.
 func plan(ctx context.Context, conn *sql.Conn, terms []string) (queryPlan, error) {
-	var sentences, articles int
+	var sentences, articles int64
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce((SELECT max(pk) FROM sentences), 0), coalesce((SELECT max(pk) FROM articles), 0)`).Scan(&sentences, &articles); err != nil {
 		return queryPlan{}, fmt.Errorf("plan query: %w", err)
 	}
-	stats, err := termStats(ctx, conn, terms)
+	stats, err := termStats(ctx, conn, terms, sentences, articles)
 	if err != nil {
 		return queryPlan{}, err
 	}
 	var p queryPlan
-	if stats == nil {
-		// The tokenizer split the words differently: read every term, alike.
-		for i, t := range terms {
-			p.terms = append(p.terms, queryTerm{term: t, stem: stem(t), bit: i, sentenceIDF: 1, articleIDF: 1})
-			p.sentenceTerms = append(p.sentenceTerms, plannedTerm{term: t, weight: 1, bit: i})
-			p.articleTerms = append(p.articleTerms, plannedTerm{term: t, weight: 1, bit: i})
-		}
-		return p, nil
-	}
 	for i, st := range stats {
 		p.terms = append(p.terms, queryTerm{
 			term: st.term, stem: stem(st.term), bit: i,
-			sentenceIDF: idf(st.sentences, max(sentences, st.sentences)),
-			articleIDF:  idf(st.articles, max(articles, st.articles)),
+			sentenceIDF: idf(st.sentences, max(int(sentences), st.sentences)),
+			articleIDF:  idf(st.articles, max(int(articles), st.articles)),
 		})
 	}
 	p.sentenceTerms = pickTerms(stats, p.terms, sentencePostingBudget,
@@ -92,46 +82,43 @@ type termStat struct {
 	sentences, articles int
 }
 
-// termStats looks up the document frequencies of terms, running them
-// through the index's own tokenizer (so "talks" is counted as the index's
-// "talk"). It returns nil when the tokenizer splits the terms differently
-// from Terms.
-func termStats(ctx context.Context, conn *sql.Conn, terms []string) ([]termStat, error) {
-	if _, err := conn.ExecContext(ctx, `DELETE FROM temp.query_terms`); err != nil {
-		return nil, fmt.Errorf("plan query: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO temp.query_terms (rowid, text) VALUES (1, ?)`, strings.Join(terms, " ")); err != nil {
-		return nil, fmt.Errorf("plan query: %w", err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DELETE FROM temp.query_terms`)
-	rows, err := conn.QueryContext(ctx, `SELECT q.offset,
-			coalesce((SELECT v.doc FROM sentences_vocab v WHERE v.term = q.term), 0),
-			coalesce((SELECT v.doc FROM articles_vocab v WHERE v.term = q.term), 0)
-		FROM temp.query_tokens q ORDER BY q.offset`)
+// termStats counts the sentences and articles that hold each of terms. It
+// reads at most a posting budget of each term's list, newest first: past
+// that, it estimates the count from how far back the budget reached, which
+// is plenty to weigh a common word. The index's own tokenizer stems each term.
+func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence, maxArticle int64) ([]termStat, error) {
+	stmt, err := conn.PrepareContext(ctx, `SELECT
+		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)),
+		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3))`)
 	if err != nil {
 		return nil, fmt.Errorf("plan query: %w", err)
 	}
-	defer rows.Close()
-	stats := make([]termStat, 0, len(terms))
-	for rows.Next() {
-		var offset int
-		var st termStat
-		if err := rows.Scan(&offset, &st.sentences, &st.articles); err != nil {
+	defer stmt.Close()
+	stats := make([]termStat, len(terms))
+	for i, t := range terms {
+		var sentences, articles string
+		if err := stmt.QueryRowContext(ctx, ftsQuery([]string{t}), sentencePostingBudget, articlePostingBudget).Scan(&sentences, &articles); err != nil {
 			return nil, fmt.Errorf("plan query: %w", err)
 		}
-		if offset != len(stats) || offset >= len(terms) {
-			return nil, nil
+		stats[i] = termStat{
+			term:      t,
+			sentences: estimate(sentences, sentencePostingBudget, maxSentence),
+			articles:  estimate(articles, articlePostingBudget, maxArticle),
 		}
-		st.term = terms[offset]
-		stats = append(stats, st)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("plan query: %w", err)
-	}
-	if len(stats) != len(terms) {
-		return nil, nil
 	}
 	return stats, nil
+}
+
+// estimate turns "count oldest-rowid" of a budget-capped read of a posting
+// list into the list's length: exact below the cap, else extrapolated over
+// the rowids up to maxRowid.
+func estimate(read string, budget int, maxRowid int64) int {
+	var n, oldest int64
+	fmt.Sscan(read, &n, &oldest)
+	if n < int64(budget) || oldest <= 0 || maxRowid <= oldest {
+		return int(n)
+	}
+	return int(n * maxRowid / (maxRowid - oldest + 1))
 }
 
 // pickTerms returns the terms to read from one index: those it holds,

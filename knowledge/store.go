@@ -20,6 +20,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, built with FTS5 by the sqlite_fts5 tag
+
 	"newsbot/knowledge/sentences"
 )
 
@@ -55,7 +57,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_cache_size", "-65536") // 64 MiB of page cache per connection
 	// The path is a file name, not a URI: escape what SQLite would read as one.
 	dsn := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) + "?" + q.Encode()
-	db, err := sql.Open(driverName, dsn)
+	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -57,7 +57,3 @@ CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, key_points, body ON articl
 	INSERT INTO articles_fts(articles_fts, rowid, title, key_points, body) VALUES ('delete', old.pk, old.title, old.key_points, old.body);
 	INSERT INTO articles_fts(rowid, title, key_points, body) VALUES (new.pk, new.title, new.key_points, new.body);
 END;
-
--- How many sentences and articles hold each indexed term, for planning searches.
-CREATE VIRTUAL TABLE sentences_vocab USING fts5vocab(sentences_fts, 'row');
-CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
