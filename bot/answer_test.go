@@ -447,6 +447,33 @@ func TestAnswerWithoutModelExtracts(t *testing.T) {
 	checkCitations(t, store, ans)
 }
 
+// TestExtractLeavesOutWeakMatches checks that an extract quotes only
+// sentences that hold a good share of the question's words, not one that
+// shares a single common word with it.
+func TestExtractLeavesOutWeakMatches(t *testing.T) {
+	buses := knowledge.Article{
+		Title:  "Metro adds overnight buses",
+		Source: "City Desk",
+		Body:   "The overnight buses will run every 30 minutes from midnight. Riders asked for overnight buses in a survey.",
+	}
+	solar := knowledge.Article{
+		Title:  "Solar farm opens",
+		Source: "Valley Ledger",
+		Body:   "Twelve permanent staff will run the site.",
+	}
+	store := openStore(t, buses, solar)
+	ans := ask(t, bot.New(bot.Config{}, store, nil, testLog(t)), "How often will the overnight buses run?")
+	if ans.Mode != bot.ModeExtractive || len(ans.Citations) == 0 {
+		t.Fatalf("mode %s with %d citations, want an extract", ans.Mode, len(ans.Citations))
+	}
+	for _, c := range ans.Citations {
+		if c.Source == "Valley Ledger" {
+			t.Errorf("extract quotes %q, which shares only \"run\" with the question", c.Text)
+		}
+	}
+	checkCitations(t, store, ans)
+}
+
 func TestAnswerNothingRelevantSkipsModel(t *testing.T) {
 	store := openStore(t, geneva, harbour, harvest)
 	srv := modeltest.New(t, modeltest.Text("Ulaanbaatar [1]."))

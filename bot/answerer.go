@@ -268,11 +268,16 @@ func (a *Answerer) verify(ctx context.Context, ev prompts.Evidence) (map[int]kno
 // extract makes ans an extract: the best-supported stored sentences, quoted
 // and cited, under label.
 func (a *Answerer) extract(ans *Answer, label string, ranked []scored, stored map[int]knowledge.Sentence) {
-	// Sentences that hold the question's own words, when there are any;
-	// otherwise those that hold the conversation's.
+	// Sentences that hold at least half as many of the question's own words
+	// as the best does, when any holds one; otherwise those that hold the
+	// conversation's.
 	keep := scored.relevant
-	if len(ranked) > 0 && ranked[0].question > 0 {
-		keep = func(s scored) bool { return s.question > 0 }
+	best := 0.0
+	for _, r := range ranked {
+		best = max(best, r.question)
+	}
+	if best > 0 {
+		keep = func(s scored) bool { return s.question >= best/2 }
 	}
 	picked := pick(ranked, stored, a.cfg.ExtractSentences, keep)
 	if len(picked) == 0 {
