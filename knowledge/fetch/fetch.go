@@ -6,6 +6,8 @@
 package fetch
 
 import (
+	"newsbot/knowledge/parse"
+
 	"cmp"
 	"context"
 	"errors"
@@ -281,19 +283,7 @@ func (c *Client) explain(err error, asked string) error {
 }
 
 func (c *Client) tooLarge() error {
-	return fmt.Errorf("%w: over %s", ErrTooLarge, byteSize(c.maxBytes))
-}
-
-// byteSize writes n in the largest whole unit.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
+	return fmt.Errorf("%w: over %s", ErrTooLarge, parse.FormatSize(c.maxBytes))
 }
 
 // textTypes are the media types Accept's empty list allows, besides text/*.

@@ -322,7 +322,7 @@ func (r *run) loadFile(ctx context.Context, path string, size int64) {
 		r.reject(path, parse.ErrEmpty)
 		return
 	}
-	tooLarge := fmt.Errorf("%w: %s, over the %s limit", parse.ErrTooLarge, byteSize(size), byteSize(parse.MaxFileSize))
+	tooLarge := fmt.Errorf("%w: %s, over the %s limit", parse.ErrTooLarge, parse.FormatSize(size), parse.FormatSize(parse.MaxFileSize))
 	if size > parse.MaxFileSize && !mayBeLines(path) {
 		r.reject(path, tooLarge)
 		r.progress.Add(int(size))
@@ -539,14 +539,3 @@ type noProgress struct{}
 func (noProgress) Start(int) {}
 func (noProgress) Add(int)   {}
 func (noProgress) Finish()   {}
-
-// byteSize formats a size for people: "50.0 MiB".
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}

@@ -181,7 +181,7 @@ func TestLoadDirectory(t *testing.T) {
 	}
 	wantRejected := map[string]string{
 		"sub/feed.jsonl:7": "malformed JSON",
-		"bad/big.txt":      "too large: 50.0 MiB, over the 20.0 MiB limit",
+		"bad/big.txt":      "too large: 50 MiB, over the 20 MiB limit",
 		"missing.txt":      "no such file or directory",
 	}
 	for name, reason := range badInputs {

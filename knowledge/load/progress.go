@@ -1,6 +1,8 @@
 package load
 
 import (
+	"newsbot/knowledge/parse"
+
 	"fmt"
 	"io"
 	"time"
@@ -73,10 +75,10 @@ func (p *lineProgress) Add(n int) {
 	tenth := min(p.done*10/p.total, 10)
 	if tenth > p.tenth && tenth < 10 && p.now().Sub(p.last) >= time.Second {
 		p.tenth, p.last = tenth, p.now()
-		fmt.Fprintf(p.w, "loading: %d%% (%s of %s)\n", tenth*10, byteSize(int64(p.done)), byteSize(int64(p.total)))
+		fmt.Fprintf(p.w, "loading: %d%% (%s of %s)\n", tenth*10, parse.FormatSize(int64(p.done)), parse.FormatSize(int64(p.total)))
 	}
 }
 
 func (p *lineProgress) Finish() {
-	fmt.Fprintf(p.w, "loading: done, %s read in %s\n", byteSize(int64(p.done)), p.now().Sub(p.started).Round(10*time.Millisecond))
+	fmt.Fprintf(p.w, "loading: done, %s read in %s\n", parse.FormatSize(int64(p.done)), p.now().Sub(p.started).Round(10*time.Millisecond))
 }

@@ -29,7 +29,7 @@ import (
 // or has no article text.
 func HTML(data []byte, pageURL string) (knowledge.Article, error) {
 	if int64(len(data)) > MaxFileSize {
-		return knowledge.Article{}, fmt.Errorf("%w: %s, over the %s limit", ErrTooLarge, byteSize(int64(len(data))), byteSize(MaxFileSize))
+		return knowledge.Article{}, fmt.Errorf("%w: %s, over the %s limit", ErrTooLarge, FormatSize(int64(len(data))), FormatSize(MaxFileSize))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return knowledge.Article{}, ErrEmpty

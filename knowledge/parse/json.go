@@ -231,7 +231,7 @@ func decodeLine(text []byte, tooLong bool, source string) (Record, *LineError) {
 	var err error
 	switch {
 	case tooLong:
-		err = fmt.Errorf("%w: line longer than the %s limit", ErrTooLarge, byteSize(MaxFileSize))
+		err = fmt.Errorf("%w: line longer than the %s limit", ErrTooLarge, FormatSize(MaxFileSize))
 	case bytes.IndexByte(text, 0) >= 0:
 		err = fmt.Errorf("%w: NUL byte at offset %d of the line", ErrBinary, bytes.IndexByte(text, 0))
 	case !utf8.Valid(text):

@@ -87,7 +87,7 @@ const (
 // returned in Result.Rejected while the other records are read.
 func File(name string, data []byte) (Result, error) {
 	if int64(len(data)) > MaxFileSize {
-		return Result{}, fmt.Errorf("%w: %s, over the %s limit", ErrTooLarge, byteSize(int64(len(data))), byteSize(MaxFileSize))
+		return Result{}, fmt.Errorf("%w: %s, over the %s limit", ErrTooLarge, FormatSize(int64(len(data))), FormatSize(MaxFileSize))
 	}
 	format, err := Detect(name, data)
 	if err != nil {
@@ -438,11 +438,15 @@ func parsePublished(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("published %q: want RFC 3339 (2006-01-02T15:04:05Z) or YYYY-MM-DD", truncate(s, 40))
 }
 
-// byteSize formats a size for people: "50.0 MiB".
-func byteSize(n int64) string {
+// FormatSize formats a size in bytes for people: "50.0 MiB", "10 MiB", "512 bytes".
+func FormatSize(n int64) string {
 	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
 	case n >= 1<<10:
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}

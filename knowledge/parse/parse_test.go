@@ -171,7 +171,7 @@ func TestFileTooLarge(t *testing.T) {
 	defer func(old int64) { MaxFileSize = old }(MaxFileSize)
 	MaxFileSize = 1 << 10
 	_, err := File("big.txt", []byte(strings.Repeat("All work and no play. ", 100)))
-	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "2.1 KiB, over the 1.0 KiB limit") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "2.1 KiB, over the 1 KiB limit") {
 		t.Errorf("err = %v, want ErrTooLarge with sizes", err)
 	}
 }
