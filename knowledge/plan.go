@@ -21,6 +21,9 @@ const (
 	// documentLimit is how many best-matching articles lend their evidence
 	// to ranking.
 	documentLimit = 100
+	// countCap is how much of a posting list termStats reads to count it;
+	// longer lists are estimated.
+	countCap = 1_000
 )
 
 // queryTerm is one word of a query with what the indexes know of it.
@@ -83,9 +86,9 @@ type termStat struct {
 }
 
 // termStats counts the sentences and articles that hold each of terms. It
-// reads at most a posting budget of each term's list, newest first: past
-// that, it estimates the count from how far back the budget reached, which
-// is plenty to weigh a common word. The index's own tokenizer stems each term.
+// reads at most countCap entries of each term's list, newest first: past
+// that, it estimates the count from how far back they reached, which is
+// plenty to weigh a common word. The index's own tokenizer stems each term.
 func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence, maxArticle int64) ([]termStat, error) {
 	stmt, err := conn.PrepareContext(ctx, `SELECT
 		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)),
@@ -97,25 +100,25 @@ func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence,
 	stats := make([]termStat, len(terms))
 	for i, t := range terms {
 		var sentences, articles string
-		if err := stmt.QueryRowContext(ctx, ftsQuery([]string{t}), sentencePostingBudget, articlePostingBudget).Scan(&sentences, &articles); err != nil {
+		if err := stmt.QueryRowContext(ctx, ftsQuery([]string{t}), countCap, countCap).Scan(&sentences, &articles); err != nil {
 			return nil, fmt.Errorf("plan query: %w", err)
 		}
 		stats[i] = termStat{
 			term:      t,
-			sentences: estimate(sentences, sentencePostingBudget, maxSentence),
-			articles:  estimate(articles, articlePostingBudget, maxArticle),
+			sentences: estimate(sentences, countCap, maxSentence),
+			articles:  estimate(articles, countCap, maxArticle),
 		}
 	}
 	return stats, nil
 }
 
-// estimate turns "count oldest-rowid" of a budget-capped read of a posting
-// list into the list's length: exact below the cap, else extrapolated over
-// the rowids up to maxRowid.
-func estimate(read string, budget int, maxRowid int64) int {
+// estimate turns "count oldest-rowid" of a capped read of a posting list
+// into the list's length: exact below the cap, else extrapolated over the
+// rowids up to maxRowid.
+func estimate(read string, limit int, maxRowid int64) int {
 	var n, oldest int64
 	fmt.Sscan(read, &n, &oldest)
-	if n < int64(budget) || oldest <= 0 || maxRowid <= oldest {
+	if n < int64(limit) || oldest <= 0 || maxRowid <= oldest {
 		return int(n)
 	}
 	return int(n * maxRowid / (maxRowid - oldest + 1))

@@ -338,23 +338,96 @@ func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOpt
 		spans = append(spans, sp)
 		perArticle[c.article] = append(perArticle[c.article], sp)
 	}
+	if len(spans) == 0 {
+		return nil, nil
+	}
+	arts, err := articlesByPK(ctx, q, spans)
+	if err != nil {
+		return nil, err
+	}
+	sents, err := sentenceRanges(ctx, q, spans, opts.Window)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Passage, 0, len(spans))
-	arts := map[int64]Article{}
-	for _, sp := range spans {
-		a, ok := arts[sp.article]
-		if !ok {
-			var err error
-			if a, err = articleByPK(ctx, q, sp.article); err != nil {
-				return nil, err
-			}
-			arts[sp.article] = a
+	for i, sp := range spans {
+		a := arts[sp.article]
+		for j := range sents[i] {
+			sents[i][j].ArticleID = a.ID
 		}
-		sents, err := sentenceRange(ctx, q, sp.article, a.ID, max(sp.from-opts.Window, 0), sp.to+opts.Window)
+		out = append(out, Passage{Article: a, Score: sp.best.score, Sentences: linked(sents[i], sp.from, sp.to), Matched: sp.matched})
+	}
+	return out, nil
+}
+
+// articlesByPK reads the articles of spans in one query.
+func articlesByPK(ctx context.Context, q querier, spans []*span) (map[int64]Article, error) {
+	args := make([]any, len(spans))
+	for i, sp := range spans {
+		args[i] = sp.article
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+articleSummaryColumns+`, a.pk FROM articles a WHERE a.pk IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read articles: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]Article, len(spans))
+	for rows.Next() {
+		var pk int64
+		a, err := scanArticle(rowWithPK{rows, &pk})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read articles: %w", err)
 		}
-		sents = linked(sents, sp.from, sp.to)
-		out = append(out, Passage{Article: a, Score: sp.best.score, Sentences: sents, Matched: sp.matched})
+		out[pk] = a
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read articles: %w", err)
+	}
+	for _, sp := range spans {
+		if _, ok := out[sp.article]; !ok {
+			return nil, fmt.Errorf("read articles: article %d vanished", sp.article)
+		}
+	}
+	return out, nil
+}
+
+// rowWithPK scans an article row followed by its primary key.
+type rowWithPK struct {
+	rows *sql.Rows
+	pk   *int64
+}
+
+func (r rowWithPK) Scan(dest ...any) error { return r.rows.Scan(append(dest, r.pk)...) }
+
+// sentenceRanges reads, in one query, the sentences of each span widened by
+// window on each side, in article order; result i belongs to spans[i].
+func sentenceRanges(ctx context.Context, q querier, spans []*span, window int) ([][]Sentence, error) {
+	var where []string
+	args := make([]any, 0, 3*len(spans))
+	for _, sp := range spans {
+		where = append(where, `(article = ? AND position BETWEEN ? AND ?)`)
+		args = append(args, sp.article, max(sp.from-window, 0), sp.to+window)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT article, id, position, key_point, text FROM sentences WHERE `+strings.Join(where, " OR ")+` ORDER BY article, position`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	defer rows.Close()
+	out := make([][]Sentence, len(spans))
+	for rows.Next() {
+		var article int64
+		var sn Sentence
+		if err := rows.Scan(&article, &sn.ID, &sn.Position, &sn.KeyPoint, &sn.Text); err != nil {
+			return nil, fmt.Errorf("read passages: %w", err)
+		}
+		for i, sp := range spans {
+			if sp.article == article && sn.Position >= sp.from-window && sn.Position <= sp.to+window {
+				out[i] = append(out[i], sn)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
 	}
 	return out, nil
 }
@@ -410,23 +483,6 @@ func articleByPK(ctx context.Context, q querier, pk int64) (Article, error) {
 		return Article{}, fmt.Errorf("read article: %w", err)
 	}
 	return a, nil
-}
-
-func sentenceRange(ctx context.Context, q querier, pk int64, articleID string, from, to int) ([]Sentence, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, position, key_point, text FROM sentences WHERE article = ? AND position BETWEEN ? AND ? ORDER BY position`, pk, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("read passage: %w", err)
-	}
-	defer rows.Close()
-	var out []Sentence
-	for rows.Next() {
-		sn := Sentence{ArticleID: articleID}
-		if err := rows.Scan(&sn.ID, &sn.Position, &sn.KeyPoint, &sn.Text); err != nil {
-			return nil, fmt.Errorf("read passage: %w", err)
-		}
-		out = append(out, sn)
-	}
-	return out, rows.Err()
 }
 
 func truncate(s string, n int) string {
