@@ -26,8 +26,8 @@ type Article struct {
 
 // Sentence is one sentence of an article's key points or body, with its exact text.
 type Sentence struct {
-	// ID is stable: the same text at the same place in the same article keeps
-	// its ID across reloads.
+	// ID is stable: the same text in the same article keeps its ID across
+	// reloads. It is the article's ID, a colon, and a digest of the text.
 	ID        string
 	ArticleID string
 	// Position orders the sentences of an article: key points first, then body.

@@ -246,10 +246,21 @@ func normalizeURL(raw string) string {
 }
 
 // sentenceID returns the stable ID of the n-th occurrence of text in an article.
+// It is the article's ID and a digest of the text, joined by a colon, so a
+// sentence is found through its article without an index of its own.
 func sentenceID(articleID, text string, occurrence int) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%d", articleID, text, occurrence)
-	return hex.EncodeToString(h.Sum(nil)[:8])
+	fmt.Fprintf(h, "%s\x00%d", text, occurrence)
+	return articleID + ":" + hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// sentenceArticle returns the article ID a sentence ID starts with.
+func sentenceArticle(id string) (string, bool) {
+	i := strings.LastIndexByte(id, ':')
+	if i <= 0 {
+		return "", false
+	}
+	return id[:i], true
 }
 
 // Split returns the article's sentences in order: key points first, then the
@@ -629,12 +640,24 @@ func (s *Store) Sentences(ctx context.Context, ids []string) ([]Sentence, error)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	var articles, sentences []any
+	seen := map[string]bool{}
+	for _, id := range ids {
+		a, ok := sentenceArticle(id)
+		if !ok {
+			continue
+		}
+		if !seen[a] {
+			seen[a] = true
+			articles = append(articles, a)
+		}
+		sentences = append(sentences, id)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT s.id, a.id, s.position, s.key_point, s.text FROM sentences s JOIN articles a ON a.pk = s.article
-		WHERE s.id IN (`+placeholders(len(ids))+`)`, args...)
+	if len(sentences) == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT s.id, a.id, s.position, s.key_point, s.text FROM articles a JOIN sentences s ON s.article = a.pk
+		WHERE a.id IN (`+placeholders(len(articles))+`) AND s.id IN (`+placeholders(len(sentences))+`)`, append(articles, sentences...)...)
 	if err != nil {
 		return nil, fmt.Errorf("look up sentences: %w", err)
 	}

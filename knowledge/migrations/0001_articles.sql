@@ -18,7 +18,7 @@ CREATE INDEX articles_published ON articles(published);
 
 CREATE TABLE sentences (
 	pk        INTEGER PRIMARY KEY,
-	id        TEXT    NOT NULL UNIQUE,
+	id        TEXT    NOT NULL,           -- article ID, ':', digest; found through the article
 	article   INTEGER NOT NULL REFERENCES articles(pk) ON DELETE CASCADE,
 	position  INTEGER NOT NULL,
 	key_point INTEGER NOT NULL DEFAULT 0,
@@ -44,7 +44,7 @@ END;
 -- Whole articles, for article-level evidence in ranking.
 CREATE VIRTUAL TABLE articles_fts USING fts5(
 	title, key_points, body,
-	content = 'articles', content_rowid = 'pk', detail = 'column',
+	content = 'articles', content_rowid = 'pk', detail = 'none', columnsize = 0,
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
