@@ -52,17 +52,11 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	conn, err := s.db.Conn(ctx)
+	conn, done, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
-	defer conn.Close()
-	// One read transaction, so that every query sees the same articles even
-	// while a load or a removal commits.
-	if _, err := conn.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
-		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	defer done()
 	p, err := plan(ctx, conn, terms)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
@@ -87,6 +81,26 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	return passages, nil
+}
+
+// snapshot returns a connection in a read transaction, so that every query
+// of a search sees the same articles even while a load or a removal commits,
+// and the function that ends it. A plain BEGIN, not BeginTx: the store's
+// transactions take the write lock at once, and a search must not wait for
+// a load.
+func (s *Store) snapshot(ctx context.Context) (*sql.Conn, func(), error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return conn, func() {
+		conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		conn.Close()
+	}, nil
 }
 
 func (o SearchOptions) withDefaults() SearchOptions {
@@ -506,15 +520,11 @@ func (s *Store) SearchPlain(ctx context.Context, query string, limit int) ([]Pas
 	if len(terms) == 0 {
 		return nil, nil
 	}
-	conn, err := s.db.Conn(ctx)
+	conn, done, err := s.snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `BEGIN DEFERRED`); err != nil {
-		return nil, fmt.Errorf("plain search %q: %w", truncate(query, 80), err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	defer done()
 	rows, err := conn.QueryContext(ctx, `SELECT s.pk, s.article, s.position, s.key_point, s.id, s.text, f.rank
 		FROM sentences_fts f JOIN sentences s ON s.pk = f.rowid
 		WHERE sentences_fts MATCH ? ORDER BY f.rank LIMIT ?`, ftsQuery(terms), limit)
