@@ -177,7 +177,7 @@ func printHelp(w io.Writer, global *flag.FlagSet) {
 		width = max(width, len(c.name))
 	}
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, firstLine(c.summary))
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, firstSentence(c.summary))
 	}
 	fmt.Fprintln(w, "\nglobal flags:")
 	global.SetOutput(w)
@@ -185,7 +185,11 @@ func printHelp(w io.Writer, global *flag.FlagSet) {
 	fmt.Fprintln(w, "\nRun 'newsbot COMMAND -h' for a command's flags.")
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// firstSentence returns the first sentence of a command's summary, on one line.
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
