@@ -14,7 +14,7 @@ import (
 
 // candidateLimit is how many best-matching sentences the index hands to
 // ranking; ranking then weighs them with the evidence of their articles.
-const candidateLimit = 200
+const candidateLimit = 100
 
 // candidate is one sentence that matched the query.
 type candidate struct {
