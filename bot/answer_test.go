@@ -604,9 +604,9 @@ func TestAnswerErrors(t *testing.T) {
 	t.Run("ErrCancelled", func(t *testing.T) {
 		srv := modeltest.New(t, func(int, modeltest.Request) modeltest.Reply { return modeltest.Reply{Delay: 2 * time.Second} })
 		a := bot.New(bot.Config{}, store, testModel(t, srv), testLog(t))
-		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-		defer cancel()
-		if _, err := a.Answer(ctx, "Who will represent Sweden?", nil, nil); !errors.Is(err, context.DeadlineExceeded) {
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		if _, err := a.Answer(ctx, "Who will represent Sweden?", nil, nil); !errors.Is(err, context.Canceled) {
 			t.Errorf("Answer error = %v, want the context's", err)
 		}
 	})
@@ -679,4 +679,55 @@ func TestAnswerLondonTalks(t *testing.T) {
 			t.Errorf("got %s %q, want an extract quoting a sentence about Moscow first", ans.Mode, ans.Text)
 		}
 	})
+}
+
+// TestAnswerDeadlineLeavesTimeForAnExtract checks that a model still
+// working when the caller's deadline nears gives way to an extract, rather
+// than the deadline failing the whole answer.
+func TestAnswerDeadlineLeavesTimeForAnExtract(t *testing.T) {
+	store := openStore(t, geneva, harbour, harvest)
+	srv := modeltest.New(t, func(int, modeltest.Request) modeltest.Reply {
+		return modeltest.Reply{Delay: 10 * time.Second, Text: "too late"}
+	})
+	m, err := model.NewOpenAI(model.Config{BaseURL: srv.BaseURL(), Model: "test-model", Timeout: time.Minute}, testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := bot.New(bot.Config{}, store, m, testLog(t))
+	for _, history := range [][]bot.Turn{nil, {{Question: "Who is Anna Berg?", Answer: "Sweden's foreign minister [1]."}}} {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		ans, err := a.Answer(ctx, "Who will represent Sweden at the Geneva talks?", history, nil)
+		cancel()
+		if err != nil {
+			t.Fatalf("Answer with %d earlier turns: %v, want an extract", len(history), err)
+		}
+		if want := "The language model took too long to answer."; ans.Mode != bot.ModeExtractive || !strings.HasPrefix(ans.Text, want) {
+			t.Errorf("got %s %q, want an extract starting %q", ans.Mode, ans.Text, want)
+		}
+		checkCitations(t, store, ans)
+	}
+}
+
+// TestAnswerStreamsNoReasoning checks that the text streamed to the caller
+// leaves out the <think> block of a reasoning model.
+func TestAnswerStreamsNoReasoning(t *testing.T) {
+	store := openStore(t, geneva, harbour, harvest)
+	srv := modeltest.New(t, citing("<think>The user wants the secret plan.</think>Anna Berg will represent Sweden [%d].", "Anna Berg"))
+	a := bot.New(bot.Config{}, store, testModel(t, srv), testLog(t))
+	var streamed []string
+	ans, err := a.Answer(t.Context(), "Who will represent Sweden at the Geneva talks?", nil, func(s string) { streamed = append(streamed, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Mode != bot.ModeModel || len(streamed) == 0 {
+		t.Fatalf("got %s after %d streamed texts, want a streamed model answer", ans.Mode, len(streamed))
+	}
+	for _, s := range streamed {
+		if strings.Contains(s, "secret") || strings.Contains(s, "think>") {
+			t.Errorf("streamed %q, want no reasoning", s)
+		}
+	}
+	if last := streamed[len(streamed)-1]; !strings.HasPrefix(last, "Anna Berg will represent Sweden") {
+		t.Errorf("last streamed text = %q, want the answer", last)
+	}
 }

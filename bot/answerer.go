@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -104,10 +105,13 @@ const (
 )
 
 // Answer answers question, using history (oldest first) for follow-ups.
-// onText, when not nil, receives the whole answer text so far (unchecked)
-// each time more streams in from the model. A model failure never fails the
-// call: the answer falls back to an extract. It returns an error only when
-// the knowledge base fails or ctx ends.
+// onText, when not nil, receives the whole answer text so far (unchecked,
+// without a reasoning model's thinking) each time more streams in from the
+// model. A model failure never fails the
+// call: the answer falls back to an extract, and when ctx has a deadline the
+// model must answer a little before it, so a slow model still leaves time
+// for one. It returns an error only when the knowledge base fails or ctx
+// ends.
 func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, onText func(partial string)) (Answer, error) {
 	start := a.cfg.Now()
 	ans, err := a.answer(ctx, start, question, history, onText)
@@ -130,7 +134,9 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 		history = history[len(history)-a.cfg.HistoryTurns:]
 	}
 
-	queries, contextTerms, modelErr := a.searchQueries(ctx, q, history)
+	mctx, cancel := modelContext(ctx)
+	defer cancel()
+	queries, contextTerms, modelErr := a.searchQueries(mctx, q, history)
 	if err := ctx.Err(); err != nil {
 		return ans, err
 	}
@@ -151,7 +157,7 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 	var text string
 	if a.model != nil && modelErr == nil {
 		modelStart := a.cfg.Now()
-		text, ev, modelErr = a.complete(ctx, q, passages, ev, onText)
+		text, ev, modelErr = a.complete(mctx, q, passages, ev, onText)
 		ans.Timings.ModelMS = a.cfg.Now().Sub(modelStart).Milliseconds()
 		if err := ctx.Err(); err != nil {
 			return ans, err
@@ -160,7 +166,6 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 			a.log.Warn("model failed; answering with an extract", "reason", model.ReasonOf(modelErr), "err", modelErr)
 		}
 		ranked = rankSources(ev, terms(q), contextTerms) // the evidence may have shrunk
-
 	}
 
 	stored, err := a.verify(ctx, ev)
@@ -189,6 +194,40 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 	return ans, nil
 }
 
+// errModelTime is why the model's share of an answer's time ran out.
+var errModelTime = errors.New("no reply before the answer's deadline")
+
+// modelContext returns the context for the model calls of an answer due by
+// ctx's deadline: it ends a tenth of the time earlier (at most 5 s), so an
+// extract can still be given when the model is too slow.
+func modelContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	reserve := min(time.Until(deadline)/10, 5*time.Second)
+	return context.WithDeadlineCause(ctx, deadline.Add(-reserve), errModelTime)
+}
+
+// callModel sends msgs to the model under mctx (see modelContext). A call
+// cut off by mctx's deadline fails as a model timeout; onText, when not
+// nil, receives the reply so far without a reasoning model's thinking.
+func (a *Answerer) callModel(mctx context.Context, msgs []model.Message, onText func(string)) (string, error) {
+	var show func(string)
+	if onText != nil {
+		show = func(soFar string) {
+			if s := prompts.WithoutReasoning(soFar); strings.TrimSpace(s) != "" {
+				onText(s)
+			}
+		}
+	}
+	text, err := a.model.Complete(mctx, msgs, show)
+	if err != nil && errors.Is(context.Cause(mctx), errModelTime) {
+		err = &model.Error{Reason: model.Timeout, Err: err}
+	}
+	return text, err
+}
+
 // search returns the passages found for each query in turn, leaving out
 // those an earlier query found.
 func (a *Answerer) search(ctx context.Context, queries []string) ([]knowledge.Passage, error) {
@@ -214,16 +253,17 @@ func (a *Answerer) search(ctx context.Context, queries []string) ([]knowledge.Pa
 	return out, nil
 }
 
-// complete asks the model to answer from ev. When the prompt is too long for
-// the model's window, it tries once more with half as much evidence. It returns
-// the evidence the answer's markers refer to.
-func (a *Answerer) complete(ctx context.Context, q string, passages []knowledge.Passage, ev prompts.Evidence, onText func(string)) (string, prompts.Evidence, error) {
+// complete asks the model, under mctx (see modelContext), to answer from
+// ev. When the prompt is too long for the model's window, it tries once more
+// with half as much evidence. It returns the evidence the answer's markers
+// refer to.
+func (a *Answerer) complete(mctx context.Context, q string, passages []knowledge.Passage, ev prompts.Evidence, onText func(string)) (string, prompts.Evidence, error) {
 	for retry := false; ; retry = true {
 		p, err := a.cfg.Prompts.Answer(q, ev, a.cfg.Now())
 		if err != nil {
 			return "", ev, err
 		}
-		text, err := a.model.Complete(ctx, messages(p), onText)
+		text, err := a.callModel(mctx, messages(p), onText)
 		if model.ReasonOf(err) != model.ContextLength || retry || len(ev.Sources) <= 1 {
 			return text, ev, err
 		}

@@ -26,17 +26,19 @@ const maxQueryRunes = 300
 // did he say?" needs, and, when q has keywords of its own ("and what did
 // Moscow say?"), for q alone, first, so the conversation's words don't crowd
 // out the new ones. When the model is down, it returns the model's error too,
-// so the answer doesn't wait for it a second time.
-func (a *Answerer) searchQueries(ctx context.Context, q string, history []Turn) (queries, added []string, modelErr error) {
+// so the answer doesn't wait for it a second time. mctx is the context for
+// model calls (see modelContext).
+func (a *Answerer) searchQueries(mctx context.Context, q string, history []Turn) (queries, added []string, modelErr error) {
 	if len(history) == 0 {
 		return []string{q}, nil, nil
 	}
 	if a.model != nil {
-		rewritten, err := a.rewrite(ctx, q, history)
+		rewritten, err := a.rewrite(mctx, q, history)
 		if err == nil && rewritten != "" {
 			return []string{rewritten + " " + q}, without(terms(rewritten), terms(q)), nil
 		}
-		if err != nil && ctx.Err() == nil {
+		// A model error, a timeout included; not the answer being cancelled.
+		if err != nil && (mctx.Err() == nil || model.ReasonOf(err) != "") {
 			a.log.Warn("model failed to rewrite a follow-up; searching with the conversation's keywords", "err", err)
 			if r := model.ReasonOf(err); r != "" && r != model.ContextLength && r != model.BadResponse {
 				modelErr = err
@@ -61,7 +63,7 @@ func (a *Answerer) rewrite(ctx context.Context, q string, history []Turn) (strin
 	if err != nil {
 		return "", err
 	}
-	out, err := a.model.Complete(ctx, messages(p), nil)
+	out, err := a.callModel(ctx, messages(p), nil)
 	if err != nil {
 		return "", err
 	}

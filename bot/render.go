@@ -13,7 +13,8 @@ import (
 //	[1] “exact sentence” — Title, Source, 2025-04-23 <https://…>
 //
 // A no-answer lists its sources as the closest sentences. Control characters
-// are left out, so article text can't drive a terminal.
+// are left out, so article text can't drive a terminal, and so are
+// bidirectional controls, so it can't make a quote read other than it is.
 func Render(a Answer) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(printable(a.Text)))
@@ -50,12 +51,13 @@ func describe(c Citation) string {
 	return out
 }
 
-// printable drops control characters other than line breaks and tabs.
+// printable drops control characters other than line breaks and tabs, and
+// the bidirectional controls that reorder text on screen.
 func printable(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
-			return r
+		if unicode.Is(unicode.Bidi_Control, r) || (unicode.IsControl(r) && r != '\n' && r != '\t') {
+			return -1
 		}
-		return -1
+		return r
 	}, s)
 }

@@ -41,6 +41,12 @@ func TestRender(t *testing.T) {
 			want: "The loaded articles don't answer this.",
 		},
 		{
+			name: "NoBidiControls",
+			ans: bot.Answer{Mode: bot.ModeModel, Text: "Paid \u202e0001$\u202c in full [1].", Citations: []bot.Citation{{Marker: 1,
+				Text: "The fee was \u2067$1000\u2069.", Title: "Fees\u200f", Source: "S"}}},
+			want: "Paid 0001$ in full [1].\n\nSources:\n[1] “The fee was $1000.” — Fees, S",
+		},
+		{
 			name: "OddURLLeftOut",
 			ans: bot.Answer{Mode: bot.ModeExtractive, Text: "“x” [1]", Citations: []bot.Citation{{Marker: 1, Text: "x", Title: "T",
 				Source: "S", URL: "https://a.example/> @everyone <x"}}},

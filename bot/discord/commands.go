@@ -87,6 +87,7 @@ func runAsk(ctx context.Context, r *request) (string, error) {
 			r.b.log.Warn("show answer progress", "err", err)
 		}
 	})
+	defer editor.stop() // also when the answer panics
 	content, err := r.b.answer(ctx, r.userID, r.in.ChannelID, question, editor.update)
 	editor.stop()
 	if err != nil {
@@ -383,7 +384,7 @@ var helpCommand = slashCommand{
 	},
 }
 
-// helpText is what /help says, and the reply to an empty mention.
+// helpText is what /help says.
 const helpText = `**newsbot** answers questions about the news from the articles loaded into it, and cites the exact sentences it relies on.
 
 • **/ask** ` + "`question`" + ` — ask anything about the news. Follow-up questions remember your last few exchanges in this channel.

@@ -5,16 +5,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
 
 	"newsbot/bot"
 	"newsbot/bot/discord/fakediscord"
@@ -983,5 +988,157 @@ func TestFeedsCommand(t *testing.T) {
 		if m := mustFinal(t, calls, tc.in); !strings.Contains(m, tc.want) {
 			t.Errorf("/feeds reply = %q, want %q", m, tc.want)
 		}
+	}
+}
+
+// TestPanicInAnswerLeavesNothingRunning checks that an answer that panics
+// still gets a kind reply, and leaves no typing indicator or progress edits
+// running behind it.
+func TestPanicInAnswerLeavesNothingRunning(t *testing.T) {
+	// Not parallel: it looks for the package's goroutines, so no other bot
+	// may be running.
+	store := openStore(t)
+	panicky := answererFunc(func(_ context.Context, _ string, _ []bot.Turn, onText func(string)) (bot.Answer, error) {
+		if onText != nil {
+			onText("General Keith")
+		}
+		panic("the answer broke")
+	})
+	h := startBot(t, nil, Config{}, Deps{Answerer: panicky}, store)
+	in := h.ask("600000000000000020", "Who will represent the US?")
+	dm, err := h.fake.PostMessage(fakediscord.Message{ChannelID: "700000000000000020", Content: "Who will represent the US?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.fake.WaitFor(10*time.Second, "the kind replies", func(calls []fakediscord.Call) bool {
+		return answered(t, calls, in) && len(exactly(calls, "POST", "/channels/"+dm.ChannelID+"/messages")) > 0
+	})
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		left := ""
+		for _, fn := range []string{"(*Bot).keepTyping", "(*progressEditor).loop"} {
+			if strings.Contains(stacks, "discord."+fn) {
+				left = fn
+			}
+		}
+		if left == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still running after the bot stopped", left)
+		}
+	}
+}
+
+// TestArticleTextCannotMaskLinks checks that a masked link in an article,
+// [text](url), reaches Discord as plain text with its real address showing,
+// so no reply carries a link whose words hide where it goes.
+func TestArticleTextCannotMaskLinks(t *testing.T) {
+	t.Parallel()
+	phish := knowledge.Article{
+		ID: "harbour-vote", Title: "[Harbour vote: official results](https://evil.example/login)", Source: "Town Crier",
+		Body: "The council published the [official results of the harbour vote](https://evil.example/login) on Monday.",
+	}
+	store := openStore(t, phish)
+	h := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil), Render: bot.Render}, store)
+	ask := h.ask("600000000000000021", "What did the council publish about the harbour vote?")
+	search := h.slash(fakediscord.Interaction{Command: "search", GuildID: guildID,
+		Options: []fakediscord.Option{{Name: "query", Type: fakediscord.OptionString, Value: "harbour vote"}}})
+	dm, err := h.fake.PostMessage(fakediscord.Message{ChannelID: "700000000000000021", Content: "What did the council publish about the harbour vote?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies := "/channels/" + dm.ChannelID + "/messages"
+	calls := h.fake.WaitFor(10*time.Second, "the replies", func(calls []fakediscord.Call) bool {
+		_, a := finalEdit(t, calls, ask)
+		_, s := finalEdit(t, calls, search)
+		return a && s && len(exactly(calls, "POST", replies)) > 0
+	})
+	h.stop()
+	for _, got := range []string{mustFinal(t, calls, ask), mustFinal(t, calls, search), decodeMessage(t, exactly(calls, "POST", replies)[0]).Content} {
+		if strings.Contains(got, "](") || !strings.Contains(got, "<https://evil.example/login>") {
+			t.Errorf("reply = %q, want the masked link shown as plain text with its address", got)
+		}
+	}
+}
+
+// TestLongFailureMessageFits checks that a failure message that quotes a
+// long input still fits in one message, so the caller sees it.
+func TestLongFailureMessageFits(t *testing.T) {
+	t.Parallel()
+	store := openStore(t)
+	h := startBot(t, nil, Config{AdminIDs: []string{adminID}},
+		Deps{Answerer: &citingAnswerer{store: store}, Loader: failingLoader{errors.New("fetch: connection refused")}}, store)
+	in := h.slash(fakediscord.Interaction{
+		Command: "load", UserID: adminID, GuildID: guildID,
+		Options: []fakediscord.Option{{Name: "url", Type: fakediscord.OptionString, Value: "https://news.example/" + strings.Repeat("a", 3000)}},
+	})
+	h.fake.WaitFor(10*time.Second, "the failure", func(calls []fakediscord.Call) bool {
+		return len(exactly(calls, "PATCH", originalPath(in))) > 0
+	})
+	h.stop()
+	edits := exactly(h.fake.Calls(), "PATCH", originalPath(in))
+	msg := decodeMessage(t, edits[0])
+	if edits[0].Status != 200 || !strings.HasPrefix(msg.Content, "I couldn't load") || utf8.RuneCountInString(msg.Content) > MaxContent {
+		t.Errorf("failure edit = HTTP %d, %d characters %.60q…, want one message Discord accepts", edits[0].Status, utf8.RuneCountInString(msg.Content), msg.Content)
+	}
+}
+
+// TestFailedReplyIsReplacedByAKindMessage checks that when Discord refuses
+// the edit that delivers an answer, the caller is told so instead of being
+// left looking at "thinking…".
+func TestFailedReplyIsReplacedByAKindMessage(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.Path+" "+string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "PATCH":
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `{"code":0,"message":"500: Internal Server Error"}`)
+		case r.Method == "DELETE" || strings.HasSuffix(r.URL.Path, "/callback"):
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			io.WriteString(w, `{"id":"1","channel_id":"2","content":""}`)
+		}
+	}))
+	defer srv.Close()
+	store := openStore(t, kelloggArticle)
+	b, err := New(Config{Token: "t", APIURL: srv.URL}, Deps{Answerer: &citingAnswerer{store: store}, Library: store}, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.botID.Store("42")
+	b.appID.Store("7")
+	payload, _ := json.Marshal((&fakediscord.Server{}).InteractionPayload(fakediscord.Interaction{
+		ID: "1", Token: "tok", Command: "ask", UserID: "11", ChannelID: "21", GuildID: guildID,
+		Options: []fakediscord.Option{{Name: "question", Type: fakediscord.OptionString, Value: "Who will represent the US?"}},
+	}))
+	var ev discordgo.InteractionCreate
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		t.Fatal(err)
+	}
+	b.onInteraction(b.session, &ev)
+	if !b.pool.wait(10 * time.Second) {
+		t.Fatal("the answer did not finish")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	deleted, told := false, false
+	for _, c := range got {
+		deleted = deleted || strings.HasPrefix(c, "DELETE ") && strings.HasSuffix(c, "/messages/@original ")
+		told = told || strings.HasPrefix(c, "POST /api/v9/webhooks/") && strings.Contains(c, "went wrong") && strings.Contains(c, `"flags":64`)
+	}
+	if !deleted || !told {
+		t.Errorf("calls after a refused answer edit = %q, want the reply deleted and an ephemeral apology", got)
 	}
 }

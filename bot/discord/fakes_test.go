@@ -33,6 +33,18 @@ func (l *countingLoader) LoadBytes(context.Context, string, []byte) (load.Report
 }
 
 var _ Loader = (*countingLoader)(nil)
+
+// failingLoader fails every load with err.
+type failingLoader struct{ err error }
+
+func (l failingLoader) Load(context.Context, []string) (load.Report, error) {
+	return load.Report{}, l.err
+}
+func (l failingLoader) LoadBytes(context.Context, string, []byte) (load.Report, error) {
+	return load.Report{}, l.err
+}
+
+var _ Loader = failingLoader{}
 var _ Loader = (*load.Loader)(nil)
 
 // testFetcher returns the safe fetcher, allowed to reach the one local

@@ -75,8 +75,15 @@ func (b *Bot) admit(r *request, cmd *slashCommand) error {
 			return err
 		}
 	}
-	if cmd.asks {
-		if ok, wait := b.limiter.allow(r.userID); !ok {
+	return b.reserve(r.userID, cmd.asks)
+}
+
+// reserve takes a place in the work pool for a user's work, and first, for
+// a question, one of the questions the user may ask. It returns the refusal
+// to show when either is not to be had.
+func (b *Bot) reserve(userID string, question bool) error {
+	if question {
+		if ok, wait := b.limiter.allow(userID); !ok {
 			return rateLimited(wait)
 		}
 	}
@@ -155,6 +162,7 @@ type progressEditor struct {
 	changed bool
 	done    chan struct{}
 	exited  chan struct{}
+	stopped sync.Once
 }
 
 func newProgressEditor(interval time.Duration, edit func(string)) *progressEditor {
@@ -194,8 +202,10 @@ func (p *progressEditor) loop() {
 }
 
 // stop ends the progress edits and waits for one in progress to finish, so
-// the final answer is always the last edit.
+// the final answer is always the last edit. Calls after the first do nothing.
 func (p *progressEditor) stop() {
-	close(p.done)
-	<-p.exited
+	p.stopped.Do(func() {
+		close(p.done)
+		<-p.exited
+	})
 }

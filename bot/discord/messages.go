@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -45,6 +46,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, ev *discordgo.MessageCreate) {
 		ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
 		defer cancel()
 		stopTyping := b.keepTyping(m.ChannelID)
+		defer stopTyping() // also when the answer panics
 		content, err := b.answer(ctx, m.Author.ID, m.ChannelID, question, nil)
 		stopTyping()
 		if err != nil {
@@ -69,13 +71,7 @@ func (b *Bot) admitMessage(userID, question string) error {
 	if err := b.checkQuestion(question); err != nil {
 		return err
 	}
-	if ok, wait := b.limiter.allow(userID); !ok {
-		return rateLimited(wait)
-	}
-	if !b.pool.tryAdmit() {
-		return errBusy
-	}
-	return nil
+	return b.reserve(userID, true)
 }
 
 // replyKindly replies to a message with a short note, logging a failure.
@@ -88,7 +84,7 @@ func (b *Bot) replyKindly(m *discordgo.Message, msg string) {
 }
 
 // keepTyping shows the typing indicator in a channel until the returned
-// function is called, which waits for a typing call in flight so the
+// function is first called, which waits for a typing call in flight so the
 // indicator always comes before the reply.
 func (b *Bot) keepTyping(channelID string) (stop func()) {
 	done, exited := make(chan struct{}), make(chan struct{})
@@ -107,10 +103,10 @@ func (b *Bot) keepTyping(channelID string) (stop func()) {
 			}
 		}
 	}()
-	return func() {
+	return sync.OnceFunc(func() {
 		close(done)
 		<-exited
-	}
+	})
 }
 
 // mentionsUser reports whether a message mentions the user.

@@ -95,7 +95,7 @@ func (r *request) respondNow(content string) error {
 	err := r.b.session.InteractionRespond(r.in, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
-			Content:         truncate(content, MaxContent),
+			Content:         truncate(forDiscord(content), MaxContent),
 			Flags:           discordgo.MessageFlagsEphemeral,
 			AllowedMentions: noMentions(),
 		},
@@ -148,8 +148,9 @@ func (r *request) followup(ctx context.Context, content string, flags discordgo.
 }
 
 // finish delivers a command's result: the content split over the original
-// response and follow-ups, or, on failure, a short kind message only the
-// caller sees, never leaving "thinking…" behind. Details go to the log.
+// response and follow-ups, or, on failure (the delivery's own included), a
+// short kind message only the caller sees, never leaving "thinking…"
+// behind. Details go to the log.
 func (r *request) finish(content string, err error) {
 	// Replies go out even when the work's own context has ended.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -159,12 +160,13 @@ func (r *request) finish(content string, err error) {
 		r.fail(ctx, userMessage(err))
 		return
 	}
-	parts := Split(WrapLinks(content), MaxContent)
+	parts := Split(forDiscord(content), MaxContent)
 	if len(parts) == 0 {
 		parts = []string{"(nothing to show)"}
 	}
 	if err := r.editOriginal(ctx, parts[0]); err != nil {
 		r.b.log.Error("reply to slash command", "command", r.data.Name, "err", err)
+		r.fail(ctx, userMessage(errInternal))
 		return
 	}
 	for _, part := range parts[1:] {
@@ -177,8 +179,10 @@ func (r *request) finish(content string, err error) {
 
 // fail replaces the deferred response with msg so only the caller sees it:
 // an ephemeral response is edited; a public one is deleted and msg sent as
-// an ephemeral follow-up (or, if deleting fails, edited in).
+// an ephemeral follow-up (or, if deleting fails, edited in). A msg too long
+// for one message is cut.
 func (r *request) fail(ctx context.Context, msg string) {
+	msg = truncate(forDiscord(msg), MaxContent)
 	if !r.ephemeral {
 		err := r.b.session.InteractionResponseDelete(r.in, discordgo.WithContext(ctx))
 		if err == nil {
@@ -197,7 +201,7 @@ func (r *request) fail(ctx context.Context, msg string) {
 // sendReply answers a message: the first part replies to it (without
 // pinging its author), the rest follow in the same channel.
 func (b *Bot) sendReply(ctx context.Context, m *discordgo.Message, content string) error {
-	parts := Split(WrapLinks(content), MaxContent)
+	parts := Split(forDiscord(content), MaxContent)
 	for i, part := range parts {
 		send := &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}
 		if i == 0 {

@@ -133,6 +133,13 @@ func endsSentence(s string) bool {
 	return r == '.' || r == '!' || r == '?' || r == '…'
 }
 
+// forDiscord prepares text for a message: a masked link, [words](url), is
+// shown as the plain text it is, so article or model text can't hide where
+// a link goes behind other words; and links are wrapped in <…> (WrapLinks).
+func forDiscord(text string) string {
+	return WrapLinks(strings.ReplaceAll(text, "](", `]\(`))
+}
+
 // WrapLinks wraps every bare http(s) link in text in <…>, so Discord shows
 // it without unfolding a preview. Links already wrapped stay as they are;
 // trailing punctuation stays outside the brackets.
@@ -174,10 +181,10 @@ func trimLinkPunctuation(link string) string {
 	return link
 }
 
-// preview shortens text in progress to fit one message, ending with " …"
-// when cut.
+// preview prepares text in progress for one message (see forDiscord),
+// shortened to limit characters, ending with " …", when longer.
 func preview(text string, limit int) string {
-	text = WrapLinks(strings.TrimSpace(text))
+	text = forDiscord(strings.TrimSpace(text))
 	if utf8.RuneCountInString(text) <= limit {
 		return text
 	}

@@ -86,6 +86,28 @@ func TestWrapLinks(t *testing.T) {
 	}
 }
 
+func TestForDiscord(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"MaskedLink", "see [the results](https://evil.example/login).", `see [the results]\(<https://evil.example/login>).`},
+		{"MaskedLinkWrapped", "[bbc.co.uk](<https://evil.example>)", `[bbc.co.uk]\(<https://evil.example>)`},
+		{"MarkerBeforeParenthesis", "Kellogg goes [1](in April).", `Kellogg goes [1]\(in April).`},
+		{"Plain", "Kellogg goes [1]. https://a.example/x", "Kellogg goes [1]. <https://a.example/x>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := forDiscord(tc.in)
+			if got != tc.want {
+				t.Errorf("forDiscord(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if again := forDiscord(got); again != got {
+				t.Errorf("forDiscord is not idempotent: %q → %q", got, again)
+			}
+		})
+	}
+}
+
 func TestPreview(t *testing.T) {
 	t.Parallel()
 	text := strings.Repeat("General Keith Kellogg will represent the US. ", 100)
