@@ -5,6 +5,7 @@ package knowledge
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"math"
 	"sort"
@@ -98,7 +99,11 @@ func (s *Store) snapshot(ctx context.Context) (*sql.Conn, func(), error) {
 		return nil, nil, err
 	}
 	return conn, func() {
-		conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`); err != nil {
+			// A connection that may still hold the read transaction must not
+			// go back to the pool: it would pin the WAL and fail later writes.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
 		conn.Close()
 	}, nil
 }
@@ -210,11 +215,12 @@ type document struct {
 }
 
 // Ranking weights. A sentence's score is its own BM25 (scaled so the best
-// candidate has 1) plus its article's evidence: the article's BM25 as a whole
-// document (title weighted over key points over body) dominates, because
-// the question is usually about one article and its other sentences say so.
+// candidate has 1) plus its article's evidence: how much of the query's
+// weight the article as a whole holds (see documentMatches) dominates,
+// because the question is usually about one article and its other sentences
+// say so.
 const (
-	weightArticle  = 4.0  // the whole article's BM25, scaled so the best has 1
+	weightArticle  = 4.0  // the whole article's match, scaled so the best has 1
 	weightBest     = 0.3  // the article's best matching sentences together
 	weightCoverage = 0.2  // share of the query's words found in the article's matches
 	weightOwnTerms = 0.3  // share of the query's words in the sentence itself

@@ -419,3 +419,40 @@ func TestSearchWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchCancelled cancels searches at random points: none may leave its
+// read transaction open on a pooled connection, where it would block WAL
+// checkpoints and fail the next write on that connection.
+func TestSearchCancelled(t *testing.T) {
+	st := MustOpenDB(t)
+	var batch []knowledge.Article
+	for i := range 300 {
+		batch = append(batch, generatedArticle(i))
+	}
+	mustPut(t, st, batch...)
+	queries := []string{"storm harbour", "market river budget council", "farmer price energy day"}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 100 {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i%20)*50*time.Microsecond)
+				st.Search(ctx, queries[(w+i)%len(queries)], knowledge.SearchOptions{})
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	// Every pooled connection is free of a transaction: writes and a full
+	// checkpoint go through.
+	for i := range 8 {
+		mustPut(t, st, generatedArticle(1000+i))
+	}
+	var busy, logFrames, checkpointed int
+	if err := st.DB().QueryRow(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &checkpointed); err != nil {
+		t.Fatal(err)
+	}
+	if busy != 0 {
+		t.Errorf("checkpoint blocked by an open read transaction")
+	}
+	checkIndexes(t, st)
+}

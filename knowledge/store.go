@@ -3,6 +3,7 @@
 package knowledge
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -16,7 +17,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -35,10 +35,6 @@ type Store struct {
 	db *sql.DB
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
-
-	// sentenceCount caches the number of stored sentences for search
-	// heuristics; it is refreshed after every write.
-	sentenceCount atomic.Int64
 }
 
 // Open opens (creating if needed) the SQLite database at path, turns on WAL,
@@ -63,10 +59,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s := &Store{db: db, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	if err := s.refreshCount(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -128,22 +120,14 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	return nil
 }
 
-func (s *Store) refreshCount(ctx context.Context) error {
-	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(pk), 0) FROM sentences`).Scan(&n); err != nil {
-		return fmt.Errorf("count sentences: %w", err)
-	}
-	s.sentenceCount.Store(n)
-	return nil
-}
-
 // Put stores articles in one transaction and reports, for each, whether it
 // was loaded, updated or unchanged. An article is the same as a stored one
 // when it has the same ID, the same URL, or the same content; a changed one
-// is updated in place. Articles without an ID get one from DeriveID. Put
-// fills in the IDs of the articles it was given. It returns an error wrapping
-// ErrInvalid, naming the article, when one has no title or no text; then
-// nothing of the batch is stored.
+// is updated in place, keeping the URL, source and published time the new
+// copy leaves out. Articles without an ID get one from DeriveID. Put fills in
+// the IDs of the articles it was given. It returns an error wrapping
+// ErrInvalid, naming the article, when one has no title or no text or would
+// take the URL of another article; then nothing of the batch is stored.
 func (s *Store) Put(ctx context.Context, articles []Article) ([]PutStatus, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -166,9 +150,6 @@ func (s *Store) Put(ctx context.Context, articles []Article) ([]PutStatus, error
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("put articles: commit: %w", err)
-	}
-	if err := s.refreshCount(ctx); err != nil {
-		return statuses, err
 	}
 	return statuses, nil
 }
@@ -296,7 +277,7 @@ type putter struct {
 	findByID, findByURL, findByHash     *sql.Stmt
 	insertArticle, updateArticle, touch *sql.Stmt
 	deleteSentences, indexSentences     *sql.Stmt
-	// insertSentences holds multi-row inserts by row count, prepared on first use.
+	// insertStmts holds multi-row sentence inserts by row count, prepared on first use.
 	insertStmts map[int]*sql.Stmt
 }
 
@@ -312,7 +293,7 @@ func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
 		{&p.insertArticle, `INSERT INTO articles (id, title, url, source, published, key_points, body, content_hash, loaded_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&p.updateArticle, `UPDATE articles SET title = ?, url = ?, source = ?, published = ?, key_points = ?, body = ?, content_hash = ?, updated_at = ? WHERE pk = ?`},
-		{&p.touch, `UPDATE articles SET url = coalesce(url, ?), source = ?, published = ?, updated_at = ? WHERE pk = ?`},
+		{&p.touch, `UPDATE articles SET url = ?, source = ?, published = ?, updated_at = ? WHERE pk = ?`},
 		{&p.deleteSentences, `DELETE FROM sentences WHERE article = ?`},
 		{&p.indexSentences, `INSERT INTO sentences_fts (rowid, text) SELECT pk, text FROM sentences WHERE article = ?`},
 	}
@@ -347,31 +328,33 @@ type stored struct {
 }
 
 func (p *putter) find(ctx context.Context, a *Article, hash string) (stored, bool, error) {
-	try := func(st *sql.Stmt, arg string) (stored, bool, error) {
-		var s stored
-		err := st.QueryRowContext(ctx, arg).Scan(&s.pk, &s.id, &s.hash, &s.title, &s.url, &s.source, &s.published)
-		if errors.Is(err, sql.ErrNoRows) {
-			return s, false, nil
-		}
-		return s, err == nil, err
-	}
 	if a.ID != "" {
-		if s, ok, err := try(p.findByID, a.ID); ok || err != nil {
+		if s, ok, err := p.lookup(ctx, p.findByID, a.ID); ok || err != nil {
 			return s, ok, err
 		}
 	}
 	if a.URL != "" {
-		if s, ok, err := try(p.findByURL, a.URL); ok || err != nil {
+		if s, ok, err := p.lookup(ctx, p.findByURL, a.URL); ok || err != nil {
 			return s, ok, err
 		}
 		// The same page under another spelling of its URL has the same derived ID.
 		if a.ID == "" {
-			if s, ok, err := try(p.findByID, DeriveID(*a)); ok || err != nil {
+			if s, ok, err := p.lookup(ctx, p.findByID, DeriveID(*a)); ok || err != nil {
 				return s, ok, err
 			}
 		}
 	}
-	return try(p.findByHash, hash)
+	return p.lookup(ctx, p.findByHash, hash)
+}
+
+// lookup runs one of the find statements; it reports false when no article matches.
+func (p *putter) lookup(ctx context.Context, st *sql.Stmt, arg string) (stored, bool, error) {
+	var s stored
+	err := st.QueryRowContext(ctx, arg).Scan(&s.pk, &s.id, &s.hash, &s.title, &s.url, &s.source, &s.published)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, false, nil
+	}
+	return s, err == nil, err
 }
 
 func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus, error) {
@@ -383,10 +366,6 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 	if err != nil {
 		return "", err
 	}
-	var published any
-	if !a.Published.IsZero() {
-		published = a.Published.Unix()
-	}
 	keyPoints, err := json.Marshal(nonNil(a.KeyPoints))
 	if err != nil {
 		return "", err
@@ -395,7 +374,8 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 		if a.ID == "" {
 			a.ID = DeriveID(*a)
 		}
-		res, err := p.insertArticle.ExecContext(ctx, a.ID, a.Title, nullable(a.URL), a.Source, published, string(keyPoints), a.Body, hash, now.UnixNano(), now.UnixNano())
+		res, err := p.insertArticle.ExecContext(ctx, a.ID, a.Title, nullable(a.URL), a.Source, nullableUnix(unixOrZero(a.Published)),
+			string(keyPoints), a.Body, hash, now.UnixNano(), now.UnixNano())
 		if err != nil {
 			return "", err
 		}
@@ -406,27 +386,50 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 		return Loaded, p.insertSentences(ctx, pk, *a)
 	}
 	a.ID = old.id
+	// What the new copy leaves out, the stored article keeps.
+	url := cmp.Or(a.URL, old.url)
+	source := cmp.Or(a.Source, old.source)
+	published := cmp.Or(unixOrZero(a.Published), old.published)
 	if old.hash == hash {
-		if (a.URL == "" || a.URL == old.url) && a.Source == old.source && unixOrZero(a.Published) == old.published {
+		// The same text under another URL is a copy: the stored URL stays.
+		url = cmp.Or(old.url, a.URL)
+		if url == old.url && source == old.source && published == old.published {
 			return Unchanged, nil
 		}
+	}
+	if err := p.checkURL(ctx, url, old); err != nil {
+		return "", err
+	}
+	if old.hash == hash {
 		// Same text, new metadata: no need to touch the sentences.
-		if _, err := p.touch.ExecContext(ctx, nullable(a.URL), a.Source, published, now.UnixNano(), old.pk); err != nil {
+		if _, err := p.touch.ExecContext(ctx, nullable(url), source, nullableUnix(published), now.UnixNano(), old.pk); err != nil {
 			return "", err
 		}
 		return Updated, nil
 	}
-	url := a.URL
-	if url == "" {
-		url = old.url
-	}
-	if _, err := p.updateArticle.ExecContext(ctx, a.Title, nullable(url), a.Source, published, string(keyPoints), a.Body, hash, now.UnixNano(), old.pk); err != nil {
+	if _, err := p.updateArticle.ExecContext(ctx, a.Title, nullable(url), source, nullableUnix(published), string(keyPoints), a.Body, hash, now.UnixNano(), old.pk); err != nil {
 		return "", err
 	}
 	if _, err := p.deleteSentences.ExecContext(ctx, old.pk); err != nil {
 		return "", err
 	}
 	return Updated, p.insertSentences(ctx, old.pk, *a)
+}
+
+// checkURL returns an error wrapping ErrInvalid when url, about to be given
+// to the stored article old, already belongs to another article.
+func (p *putter) checkURL(ctx context.Context, url string, old stored) error {
+	if url == "" || url == old.url {
+		return nil
+	}
+	other, found, err := p.lookup(ctx, p.findByURL, url)
+	if err != nil {
+		return err
+	}
+	if found && other.pk != old.pk {
+		return fmt.Errorf("%w: url %s belongs to article %q", ErrInvalid, url, other.id)
+	}
+	return nil
 }
 
 // sentenceRows is the most sentences one INSERT statement writes.
@@ -478,6 +481,14 @@ func unixOrZero(t time.Time) int64 {
 		return 0
 	}
 	return t.Unix()
+}
+
+// nullableUnix is a published time for the database: NULL when unknown.
+func nullableUnix(t int64) any {
+	if t == 0 {
+		return nil
+	}
+	return t
 }
 
 func nullable(s string) any {
@@ -617,7 +628,7 @@ func (s *Store) Remove(ctx context.Context, id string) error {
 	if n == 0 {
 		return fmt.Errorf("remove article %q: %w", id, ErrNotFound)
 	}
-	return s.refreshCount(ctx)
+	return nil
 }
 
 // RemoveOlderThan deletes the articles published before t (or, when their
@@ -631,7 +642,7 @@ func (s *Store) RemoveOlderThan(ctx context.Context, t time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("remove articles older than %s: %w", t.Format(time.DateOnly), err)
 	}
-	return int(n), s.refreshCount(ctx)
+	return int(n), nil
 }
 
 // Sentences returns the stored sentences with the given IDs, in the order

@@ -240,6 +240,15 @@ func TestPut(t *testing.T) {
 		{name: "SameContentGivenURLLater", before: []knowledge.Article{noURL},
 			put:  []knowledge.Article{withURL(noURL, "https://news.example/bridge")},
 			want: []knowledge.PutStatus{knowledge.Updated}, wantIDs: []string{knowledge.DeriveID(noURL)}, wantN: 1},
+		{name: "SameContentOtherURL", before: []knowledge.Article{byURL},
+			put:  []knowledge.Article{withURL(byURL, "https://mirror.example/ferries")},
+			want: []knowledge.PutStatus{knowledge.Unchanged}, wantIDs: []string{knowledge.DeriveID(byURL)}, wantN: 1},
+		{name: "ErrURLOfAnotherArticle", before: []knowledge.Article{stored, byURL},
+			put:   []knowledge.Article{withURL(edited(stored, "The ferry service was cut."), byURL.URL)},
+			wantN: 2, wantErr: knowledge.ErrInvalid},
+		{name: "ErrURLOfAnotherArticleSameText", before: []knowledge.Article{stored, byURL},
+			put:   []knowledge.Article{withURL(stored, byURL.URL)},
+			wantN: 2, wantErr: knowledge.ErrInvalid},
 		{name: "ErrNoTitle", before: []knowledge.Article{stored}, put: []knowledge.Article{fresh, {Body: "Text without a title."}}, wantN: 1, wantErr: knowledge.ErrInvalid},
 		{name: "ErrBlankTitle", before: []knowledge.Article{stored}, put: []knowledge.Article{fresh, {Title: " \t\n", Body: "Text."}}, wantN: 1, wantErr: knowledge.ErrInvalid},
 		{name: "ErrNoText", before: []knowledge.Article{stored}, put: []knowledge.Article{fresh, {Title: "Empty"}}, wantN: 1, wantErr: knowledge.ErrInvalid},
@@ -405,6 +414,64 @@ func TestPutReplacesText(t *testing.T) {
 			}
 			checkIndexes(t, st)
 		})
+	}
+}
+
+// TestPutKeepsWhatANewCopyLeavesOut reloads an article from a copy that
+// lacks its published time, URL and source: the stored ones stay, whether
+// the text changed or not, and the indexes stay in step.
+func TestPutKeepsWhatANewCopyLeavesOut(t *testing.T) {
+	ctx := context.Background()
+	published := time.Date(2025, 4, 23, 0, 0, 0, 0, time.UTC)
+	full := knowledge.Article{ID: "tram", Title: "Tram line opens", URL: "https://city.example/tram", Source: "City Times",
+		Published: published, Body: "The new tram line opened on Monday. Riders praised it."}
+	bare := func(body string) knowledge.Article {
+		return knowledge.Article{ID: "tram", Title: full.Title, Body: body}
+	}
+	for _, tt := range []struct {
+		name string
+		put  knowledge.Article
+		want knowledge.PutStatus
+	}{
+		{name: "SameText", put: bare(full.Body), want: knowledge.Unchanged},
+		{name: "NewText", put: bare("The new tram line opened on Tuesday. Riders cheered."), want: knowledge.Updated},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := MustOpenDB(t)
+			mustPut(t, st, full)
+			if got := mustPut(t, st, tt.put); got[0] != tt.want {
+				t.Errorf("Put = %v, want %v", got, tt.want)
+			}
+			a, _, err := st.Article(ctx, "tram")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Published.Equal(published) || a.URL != full.URL || a.Source != full.Source {
+				t.Errorf("stored published %v, url %q, source %q; want %v, %q, %q", a.Published, a.URL, a.Source, published, full.URL, full.Source)
+			}
+			if ps := mustSearch(t, st, "tram riders", knowledge.SearchOptions{}); len(ps) == 0 {
+				t.Error("search finds nothing after the reload")
+			}
+			checkIndexes(t, st)
+		})
+	}
+}
+
+// TestPutURLOfAnotherArticle gives an article the URL another one has: the
+// error names the URL and the article that has it.
+func TestPutURLOfAnotherArticle(t *testing.T) {
+	st := MustOpenDB(t)
+	mustPut(t, st,
+		knowledge.Article{ID: "one", Title: "One", URL: "https://news.example/one", Body: "The first story."},
+		knowledge.Article{ID: "two", Title: "Two", Body: "The second story."})
+	_, err := st.Put(context.Background(), []knowledge.Article{{ID: "two", Title: "Two", URL: "https://news.example/one", Body: "The second story, revised."}})
+	if !errors.Is(err, knowledge.ErrInvalid) {
+		t.Fatalf("Put: %v, want ErrInvalid", err)
+	}
+	for _, want := range []string{`"two"`, "https://news.example/one", `"one"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
 	}
 }
 

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -366,5 +368,21 @@ func TestAskLondonTalks(t *testing.T) {
 				t.Errorf("got %+v, want a %s answer naming Kellogg and citing the Kellogg sentence", out, wantMode)
 			}
 		})
+	}
+}
+
+// TestChatQuitStopsReading leaves a chat with lines still to read: the
+// goroutine reading them must end too.
+func TestChatQuitStopsReading(t *testing.T) {
+	before := runtime.NumGoroutine()
+	if err := chat(t.Context(), nil, strings.NewReader("/quit\nnever asked\nnor this\n"), io.Discard, false); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after the chat, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

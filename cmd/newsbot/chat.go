@@ -44,7 +44,9 @@ it answers each line in turn, echoing the question.`,
 // question is echoed before its answer. It returns nil at the end of the
 // input or when ctx ends, and an error when the knowledge base fails.
 func chat(ctx context.Context, answerer *bot.Answerer, in io.Reader, out io.Writer, interactive bool) error {
-	lines, readErr := readLines(in)
+	stop := make(chan struct{})
+	defer close(stop)
+	lines, readErr := readLines(in, stop)
 	var history []bot.Turn
 	if interactive {
 		fmt.Fprintln(out, "Ask about the loaded articles. /reset starts over, /quit leaves.")
@@ -104,15 +106,20 @@ func chat(ctx context.Context, answerer *bot.Answerer, in io.Reader, out io.Writ
 
 // readLines sends the lines of r on the returned channel, in a goroutine so
 // that a chat can stop while waiting for input; it closes the channel at the
-// end and then sends the read error, if any.
-func readLines(r io.Reader) (<-chan string, <-chan error) {
+// end and then sends the read error, if any. It stops sending once stop is
+// closed.
+func readLines(r io.Reader, stop <-chan struct{}) (<-chan string, <-chan error) {
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64*1024), 1<<20)
 		for sc.Scan() {
-			lines <- sc.Text()
+			select {
+			case lines <- sc.Text():
+			case <-stop:
+				return
+			}
 		}
 		close(lines)
 		errc <- sc.Err()

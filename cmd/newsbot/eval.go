@@ -38,6 +38,9 @@ passages spend the context budget faster.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", *questions, err)
 			}
+			if len(qs) == 0 {
+				return fmt.Errorf("%s: no questions", *questions)
+			}
 			dir, err := os.MkdirTemp("", "newsbot-eval-")
 			if err != nil {
 				return fmt.Errorf("eval: %w", err)
@@ -52,6 +55,12 @@ passages spend the context budget faster.`,
 			report, err := l.Load(ctx, []string{*articles})
 			if err != nil {
 				return err
+			}
+			for _, r := range report.Rejected() {
+				fmt.Fprintf(a.stderr, "rejected %s: %s\n", r.Origin, r.Reason)
+			}
+			if loaded, updated, unchanged, _ := report.Counts(); loaded+updated+unchanged == 0 {
+				return fmt.Errorf("%s: no article loaded", *articles)
 			}
 			fmt.Fprintf(a.stdout, "articles: %s\nquestions: %d\n\n", report.Summary(), len(qs))
 			opts := knowledge.SearchOptions{Limit: eval.Ks[len(eval.Ks)-1], Window: *window, PerArticle: *perArticle}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,6 +29,10 @@ NEWSBOT_ALLOW_PRIVATE_URLS=true.`,
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
 				return fmt.Errorf("%w: want add, list, remove or poll", errUsage)
+			}
+			if slices.ContainsFunc(args, isHelpFlag) {
+				fs.Usage()
+				return nil
 			}
 			sub, rest := args[0], args[1:]
 			wantArgs := map[string]int{"add": 1, "list": 0, "remove": 1, "poll": 0}
@@ -75,6 +80,12 @@ NEWSBOT_ALLOW_PRIVATE_URLS=true.`,
 			}
 		}
 	},
+}
+
+// isHelpFlag reports whether arg asks for help, as -h does before a
+// subcommand's arguments.
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
 }
 
 // openFeeds opens the store and the feeds kept in it, fetching by the

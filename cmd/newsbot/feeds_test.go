@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,6 +69,32 @@ func TestFeedsCommand(t *testing.T) {
 	t.Setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "perhaps")
 	if code, _, stderr := askRun(t, "", "--db", db, "feeds", "list"); code != 1 || !strings.Contains(stderr, "NEWSBOT_ALLOW_PRIVATE_URLS") {
 		t.Errorf("invalid NEWSBOT_ALLOW_PRIVATE_URLS: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestFeedsPollFailure polls a feed that has started to fail: the report
+// says so, the failure is logged on stderr, and the exit status is 1.
+func TestFeedsPollFailure(t *testing.T) {
+	var broken atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if broken.Load() {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>Test News</title></channel></rss>`)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "kb.db")
+	t.Setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+	if code, _, _ := askRun(t, "", "--db", db, "feeds", "add", srv.URL); code != 0 {
+		t.Fatalf("add: exit %d", code)
+	}
+	broken.Store(true)
+	code, stdout, stderr := askRun(t, "", "--db", db, "feeds", "poll")
+	if code != 1 || !strings.Contains(stdout, srv.URL+": failed: fetch "+srv.URL+": HTTP 500") ||
+		!strings.Contains(stdout, "1 feeds failed") || !strings.Contains(stderr, "HTTP 500") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 with the failure in the report and on stderr", code, stdout, stderr)
 	}
 }
 

@@ -4,14 +4,14 @@
 package eval
 
 import (
-	"context"
-
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"newsbot/knowledge"
 	"strings"
+
+	"newsbot/knowledge"
 )
 
 // Ks are the context sizes the metrics are reported at.

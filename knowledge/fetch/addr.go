@@ -36,9 +36,10 @@ var blockedRanges = []blockedRange{
 var nat64 = netip.MustParsePrefix("64:ff9b::/96")
 
 // classify says why addr must not be dialed, or returns "" when it is a
-// public address.
+// public address. An IPv6 zone ("fe80::1%eth0") is ignored: a prefix never
+// contains a zoned address, so it would otherwise pass as public.
 func classify(addr netip.Addr) string {
-	addr = addr.Unmap()
+	addr = addr.WithZone("").Unmap()
 	if nat64.Contains(addr) {
 		b := addr.As16()
 		return classify(netip.AddrFrom4([4]byte(b[12:])))
@@ -68,7 +69,7 @@ func (c *Client) control(network, address string, _ syscall.RawConn) error {
 		}
 	}
 	if why := classify(ap.Addr()); why != "" {
-		return &refusal{addr: ap.Addr().Unmap().String(), why: "is " + why}
+		return &refusal{addr: ap.Addr().WithZone("").Unmap().String(), why: "is " + why}
 	}
 	return nil
 }

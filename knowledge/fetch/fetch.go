@@ -6,8 +6,6 @@
 package fetch
 
 import (
-	"newsbot/knowledge/parse"
-
 	"cmp"
 	"context"
 	"errors"
@@ -21,6 +19,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"newsbot/knowledge/parse"
 )
 
 // Defaults for the zero values of Options.
@@ -259,7 +259,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 
 // explain turns a transport error into one of the package's errors where it
 // is one, without the layers of "Get ...: dial tcp ..." around it, naming
-// the redirect target when the request for asked was redirected.
+// the redirect target when the request for the URL asked was redirected.
 func (c *Client) explain(err error, asked string) error {
 	var urlErr *url.Error
 	redirected := errors.As(err, &urlErr) && asked != "" && urlErr.URL != asked

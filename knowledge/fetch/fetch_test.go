@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -89,6 +90,31 @@ func TestFetchRefusesLoopbackByDefault(t *testing.T) {
 	resp, err := New(Options{AllowPrivate: true}).Fetch(context.Background(), Request{URL: srv.URL})
 	if err != nil || resp.Status != 200 {
 		t.Fatalf("AllowPrivate: %v, %v", resp, err)
+	}
+}
+
+// TestFetchRefusesZonedLoopback dials loopback through an IPv6 address with
+// a zone ("[::1%25lo]"), which must be refused like the bare address.
+func TestFetchRefusesZonedLoopback(t *testing.T) {
+	ln, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	var hit atomic.Bool
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hit.Store(true)
+		page("secret")(w, r)
+	})}}
+	srv.Start()
+	defer srv.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+
+	_, err = New(Options{}).Fetch(context.Background(), Request{URL: fmt.Sprintf("http://[::1%%25lo]:%d/", port)})
+	if !errors.Is(err, ErrRefused) {
+		t.Fatalf("err = %v, want ErrRefused", err)
+	}
+	if hit.Load() {
+		t.Error("server was reached")
 	}
 }
 
@@ -200,6 +226,9 @@ func TestClassify(t *testing.T) {
 		{"fd00::1", true},
 		{"fc00::1", true},
 		{"fe80::1", true},
+		{"fe80::1%eth0", true},
+		{"::1%lo", true},
+		{"fd00::1%2", true},
 		{"ff02::1", true},
 		{"::ffff:10.0.0.1", true},
 		{"64:ff9b::a00:1", true},

@@ -1,13 +1,13 @@
 package load
 
 import (
-	"newsbot/knowledge/parse"
-
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"newsbot/knowledge/parse"
 )
 
 // NewProgress returns a Progress that writes to w: a progress bar of bytes

@@ -83,7 +83,9 @@ func TestLinesErrors(t *testing.T) {
 	}
 }
 
-func TestIsJSONLines(t *testing.T) {
+// TestDetectJSONLines tells JSON Lines, which are read line by line, from
+// the other formats.
+func TestDetectJSONLines(t *testing.T) {
 	tests := []struct {
 		name, file, head string
 		want             bool
@@ -98,8 +100,9 @@ func TestIsJSONLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := IsJSONLines(tt.file, []byte(tt.head)); got != tt.want {
-				t.Errorf("IsJSONLines(%q, %q) = %v, want %v", tt.file, tt.head, got, tt.want)
+			f, err := Detect(tt.file, []byte(tt.head))
+			if got := err == nil && f == JSONLines; got != tt.want {
+				t.Errorf("Detect(%q, %q) = %v, %v; want JSON Lines %v", tt.file, tt.head, f, err, tt.want)
 			}
 		})
 	}

@@ -197,13 +197,6 @@ func Detect(name string, head []byte) (Format, error) {
 	return Text, nil
 }
 
-// IsJSONLines reports whether a file with this name, starting with head,
-// holds JSON Lines and so can be read line by line with Lines.
-func IsJSONLines(name string, head []byte) bool {
-	f, err := Detect(name, head)
-	return err == nil && f == JSONLines
-}
-
 // looksJSONLines reports whether data starts with a line that is a complete
 // JSON object, as JSON Lines do and a pretty-printed object does not.
 func looksJSONLines(data []byte) bool {
