@@ -188,6 +188,9 @@ func printPollReport(w io.Writer, r feeds.PollReport) {
 			if f.Failed > 0 {
 				parts = append(parts, fmt.Sprintf("%d failed", f.Failed))
 			}
+			if f.GivenUp > 0 {
+				parts = append(parts, fmt.Sprintf("%d given up after %d tries", f.GivenUp, feeds.MaxItemAttempts))
+			}
 			fmt.Fprintf(w, "%s: %s\n", f.URL, strings.Join(parts, ", "))
 		}
 		for _, p := range f.Problems {

@@ -593,6 +593,44 @@ func TestPollItemPageProblems(t *testing.T) {
 	}
 }
 
+// TestPollGivesUpOnDeadItems checks that an item whose page keeps failing,
+// with no text in the feed to fall back on, is tried on MaxItemAttempts
+// polls and then given up on, after which the unchanged feed is no longer
+// fetched in full nor the page retried.
+func TestPollGivesUpOnDeadItems(t *testing.T) {
+	fx := newFixture(t, nil, fetch.Options{})
+	s := fx.site
+	s.setFeed("/feed", rss("News", []testItem{
+		{guid: "good", title: "Good", content: longText},
+		{guid: "dead", link: s.url("/a/dead"), title: "Dead link, nothing to fall back on"},
+	}))
+	fx.mustAdd(t, "/feed")
+	for poll := 1; poll <= MaxItemAttempts; poll++ {
+		fr := fx.mustPoll(t).Feeds[0]
+		if fr.NotModified || fr.Failed != 1 {
+			t.Fatalf("poll %d = %+v, want the dead item failed again", poll, fr)
+		}
+		if wantGivenUp := map[bool]int{true: 1, false: 0}[poll == MaxItemAttempts]; fr.GivenUp != wantGivenUp {
+			t.Fatalf("poll %d gave up on %d items, want %d", poll, fr.GivenUp, wantGivenUp)
+		}
+		fx.clock.Set(fx.clock.Now().Add(DefaultInterval))
+	}
+	if got := s.hitCount("/a/dead"); got != MaxItemAttempts {
+		t.Fatalf("dead page fetched %d times, want %d", got, MaxItemAttempts)
+	}
+	if n := fx.seenCount(t); n != 2 {
+		t.Fatalf("%d items seen, want both: the good one stored, the dead one given up", n)
+	}
+	fr := fx.mustPoll(t).Feeds[0]
+	if !fr.NotModified || s.hitCount("/a/dead") != MaxItemAttempts {
+		t.Errorf("poll after giving up = %+v, dead page fetched %d times: want a 304 and no more fetches", fr, s.hitCount("/a/dead"))
+	}
+	var left int
+	if err := fx.store.DB().QueryRow(`SELECT count(*) FROM feed_item_failures`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d failure rows left (err %v), want none", left, err)
+	}
+}
+
 func TestAddRefusesPrivateRedirect(t *testing.T) {
 	fx := newFixture(t, nil, fetch.Options{})
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

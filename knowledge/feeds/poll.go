@@ -28,8 +28,11 @@ type FeedResult struct {
 	// because their page could not be fetched; Problems says why.
 	Summaries int
 	// Failed counts new items that could not be stored at all; they are
-	// tried again on the next poll.
+	// tried again on the next poll, up to MaxItemAttempts polls.
 	Failed int
+	// GivenUp counts the failed items tried on MaxItemAttempts polls: they
+	// are recorded as seen and not tried again.
+	GivenUp int
 	// Problems says what went wrong with single items.
 	Problems []string
 	// Err is why the feed could not be polled; nil when it was.
@@ -203,7 +206,7 @@ func (f *Feeds) pollFeed(ctx context.Context, st feedState) (res FeedResult) {
 		return res
 	}
 	etag, lastModified := resp.ETag, resp.LastModified
-	if res.Failed > 0 || !complete {
+	if res.Failed > res.GivenUp || !complete {
 		// Keep the old validators so the next poll gets the whole feed again
 		// and picks up the items left over.
 		etag, lastModified = st.etag, st.lastModified
@@ -278,6 +281,7 @@ func (f *Feeds) storeEntries(ctx context.Context, feedTitle string, entries []en
 
 	var articles []knowledge.Article
 	var stored []built
+	var unfetchable []string
 	for _, b := range results {
 		if b.problem != "" {
 			b.problem = cleanLine(b.problem, maxProblemChars)
@@ -286,6 +290,7 @@ func (f *Feeds) storeEntries(ctx context.Context, feedTitle string, entries []en
 		}
 		if !b.ok {
 			res.Failed++
+			unfetchable = append(unfetchable, b.entry.key)
 			continue
 		}
 		if b.fallback {
@@ -293,6 +298,14 @@ func (f *Feeds) storeEntries(ctx context.Context, feedTitle string, entries []en
 		}
 		articles = append(articles, b.article)
 		stored = append(stored, b)
+	}
+	if len(unfetchable) > 0 {
+		n, err := f.countFailures(ctx, res.URL, unfetchable)
+		if err != nil {
+			res.Problems = append(res.Problems, err.Error())
+			f.log.Warn("feed item failures not recorded", "url", res.URL, "err", err)
+		}
+		res.GivenUp += n
 	}
 	if len(articles) == 0 {
 		return
@@ -408,6 +421,50 @@ func itemName(e entry) string {
 	return fmt.Sprintf("%q", e.title)
 }
 
+// MaxItemAttempts is how many polls try an item whose page fails and whose
+// feed entry has no text, before it is given up on.
+const MaxItemAttempts = 5
+
+// countFailures counts one more failed attempt for each of keys and gives
+// up on those that reached MaxItemAttempts, marking them seen. It returns how
+// many it gave up on.
+func (f *Feeds) countFailures(ctx context.Context, feedURL string, keys []string) (int, error) {
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return 0, fmt.Errorf("count failed items of %s: %w", feedURL, err)
+	}
+	tx, err := f.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("count failed items of %s: %w", feedURL, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO feed_item_failures (feed_url, item_key, attempts)
+		SELECT ?, value, 1 FROM json_each(?) WHERE true
+		ON CONFLICT DO UPDATE SET attempts = attempts + 1`, feedURL, string(list)); err != nil {
+		return 0, fmt.Errorf("count failed items of %s: %w", feedURL, err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO feed_items (feed_url, item_key, seen_at)
+		SELECT feed_url, item_key, ? FROM feed_item_failures WHERE feed_url = ? AND attempts >= ?
+		ON CONFLICT DO NOTHING`, f.now().UnixNano(), feedURL, MaxItemAttempts)
+	if err != nil {
+		return 0, fmt.Errorf("give up failed items of %s: %w", feedURL, err)
+	}
+	givenUp, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("give up failed items of %s: %w", feedURL, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM feed_item_failures WHERE feed_url = ? AND attempts >= ?`, feedURL, MaxItemAttempts); err != nil {
+		return 0, fmt.Errorf("give up failed items of %s: %w", feedURL, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("count failed items of %s: %w", feedURL, err)
+	}
+	if givenUp > 0 {
+		f.log.Warn("feed items given up", "url", feedURL, "items", givenUp, "attempts", MaxItemAttempts)
+	}
+	return int(givenUp), nil
+}
+
 // markSeen records that the items with the given keys are stored.
 func (f *Feeds) markSeen(ctx context.Context, feedURL string, keys []string) error {
 	if len(keys) == 0 {
@@ -419,7 +476,9 @@ func (f *Feeds) markSeen(ctx context.Context, feedURL string, keys []string) err
 	}
 	_, err = f.db.ExecContext(ctx, `INSERT INTO feed_items (feed_url, item_key, seen_at)
 		SELECT ?, value, ? FROM json_each(?) WHERE true
-		ON CONFLICT DO NOTHING`, feedURL, f.now().UnixNano(), string(list))
+		ON CONFLICT DO NOTHING;
+		DELETE FROM feed_item_failures WHERE feed_url = ? AND item_key IN (SELECT value FROM json_each(?))`,
+		feedURL, f.now().UnixNano(), string(list), feedURL, string(list))
 	if err != nil {
 		return fmt.Errorf("mark items of %s seen: %w", feedURL, err)
 	}
