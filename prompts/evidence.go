@@ -40,15 +40,6 @@ type Evidence struct {
 	articles []EvidenceArticle
 }
 
-// Source returns the sentence that marker n stands for, and false when n
-// names none.
-func (e Evidence) Source(n int) (Source, bool) {
-	if n < 1 || n > len(e.Sources) {
-		return Source{}, false
-	}
-	return e.Sources[n-1], true
-}
-
 // NewEvidence numbers the sentences of passages (ranked best first) for a
 // prompt, keeping their rendered size within budget characters
 // (DefaultEvidenceChars when budget ≤ 0). The matched sentences of every
