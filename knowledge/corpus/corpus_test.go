@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -58,5 +59,28 @@ func TestPercentile(t *testing.T) {
 	}
 	if got := l.Percentile(99); got != 10 {
 		t.Errorf("p99 = %d, want 10", got)
+	}
+}
+
+func TestLoadCountsWhatTheStoreHolds(t *testing.T) {
+	ctx := t.Context()
+	st, err := knowledge.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g := New(1, 5000)
+	for _, from := range []int{0, 20} {
+		stats, err := Load(ctx, st, g, from, 20, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for i := from; i < from+20; i++ {
+			want += len(knowledge.Split(g.Article(i)))
+		}
+		if stats.Articles != 20 || stats.Sentences != want || len(stats.HeapAt) != 10 {
+			t.Errorf("load from %d: %d articles, %d sentences, %d heap readings; want 20, %d, 10", from, stats.Articles, stats.Sentences, len(stats.HeapAt), want)
+		}
 	}
 }
