@@ -35,9 +35,10 @@ type Config struct {
 	Strict bool
 	// Passages is how many passages a question retrieves (default 6),
 	// Window how many neighbouring sentences each side of a match they
-	// include (default 1), and PerArticle the most passages from one
-	// article (default 2).
-	Passages, Window, PerArticle int
+	// include (default 1), PerArticle the most passages from one article
+	// (default 2), and Lead how many sentences after its match the best
+	// passage also carries (default 1).
+	Passages, Window, PerArticle, Lead int
 	// RecencyHalfLife, when positive, favours recent articles in retrieval.
 	RecencyHalfLife time.Duration
 	// ExtractSentences is how many sentences an extract quotes (default 3).
@@ -65,6 +66,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PerArticle <= 0 {
 		c.PerArticle = 2
+	}
+	if c.Lead <= 0 {
+		c.Lead = 1
 	}
 	if c.ExtractSentences <= 0 {
 		c.ExtractSentences = 3
@@ -232,7 +236,7 @@ func (a *Answerer) callModel(mctx context.Context, msgs []model.Message, onText 
 // those an earlier query found.
 func (a *Answerer) search(ctx context.Context, queries []string) ([]knowledge.Passage, error) {
 	opts := knowledge.SearchOptions{
-		Limit: a.cfg.Passages, Window: a.cfg.Window, PerArticle: a.cfg.PerArticle,
+		Limit: a.cfg.Passages, Window: a.cfg.Window, PerArticle: a.cfg.PerArticle, Lead: a.cfg.Lead,
 		RecencyHalfLife: a.cfg.RecencyHalfLife,
 	}
 	var out []knowledge.Passage

@@ -65,6 +65,10 @@ type SearchOptions struct {
 	Window int
 	// PerArticle is the most passages from one article (default 2).
 	PerArticle int
+	// Lead is how many sentences after its match the best passage also
+	// carries (default 0): the best match is the likeliest place of the
+	// answer, and the sentences after it often finish its point.
+	Lead int
 	// RecencyHalfLife, when positive, favours recently published articles:
 	// an article this old scores half as much recency bonus as a new one.
 	RecencyHalfLife time.Duration

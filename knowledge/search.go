@@ -38,7 +38,8 @@ type articleEvidence struct {
 
 // Search returns up to opts.Limit passages that best answer query, best
 // first: a matching sentence with up to opts.Window tied neighbours on each
-// side, at most opts.PerArticle passages from one article. Sentences are
+// side, at most opts.PerArticle passages from one article; the first also
+// carries opts.Lead sentences after its match. Sentences are
 // ranked by BM25 together with evidence from their article: how well the
 // article as a whole matches, several matching sentences, how many of the
 // query's words the article covers, and optionally recency. Any text is a
@@ -118,6 +119,7 @@ func (o SearchOptions) withDefaults() SearchOptions {
 	if o.PerArticle <= 0 {
 		o.PerArticle = 2
 	}
+	o.Lead = max(o.Lead, 0)
 	return o
 }
 
@@ -361,6 +363,7 @@ func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOpt
 	if len(spans) == 0 {
 		return nil, nil
 	}
+	leadOn(spans, opts.Lead)
 	arts, err := articlesByPK(ctx, q, spans)
 	if err != nil {
 		return nil, err
@@ -378,6 +381,18 @@ func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOpt
 		out = append(out, Passage{Article: a, Score: sp.best.score, Sentences: linked(sents[i], sp.from, sp.to), Matched: sp.matched})
 	}
 	return out, nil
+}
+
+// leadOn widens the first span by lead sentences after it, stopping short
+// of another span of its article.
+func leadOn(spans []*span, lead int) {
+	to := spans[0].to + lead
+	for _, sp := range spans[1:] {
+		if sp.article == spans[0].article && sp.from > spans[0].to && sp.from <= to {
+			to = sp.from - 1
+		}
+	}
+	spans[0].to = to
 }
 
 // articlesByPK reads the articles of spans in one query.

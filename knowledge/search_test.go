@@ -420,6 +420,51 @@ func TestSearchWindow(t *testing.T) {
 	}
 }
 
+// TestSearchLead checks that the best passage, and only it, carries the
+// sentences after its match, stopping short of another passage of its
+// article and at the article's end.
+func TestSearchLead(t *testing.T) {
+	st := MustOpenDB(t)
+	mustPut(t, st,
+		knowledge.Article{ID: "zoo", Title: "Zoo", Body: "A quokka escaped on Monday. Keepers searched all night. Visitors stayed away. A second quokka hid in a bin. Nobody saw it."},
+		knowledge.Article{ID: "bush", Title: "Bush", Body: "Wild animals roam. One quokka was seen near the river."},
+	)
+	texts := func(p knowledge.Passage) []string {
+		var out []string
+		for _, s := range p.Sentences {
+			out = append(out, s.Text)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name string
+		opts knowledge.SearchOptions
+		want [][]string
+	}{
+		{name: "None", opts: knowledge.SearchOptions{Limit: 3}, want: [][]string{
+			{"A quokka escaped on Monday."}, {"A second quokka hid in a bin."}, {"One quokka was seen near the river."}}},
+		{name: "One", opts: knowledge.SearchOptions{Limit: 3, Lead: 1}, want: [][]string{
+			{"A quokka escaped on Monday.", "Keepers searched all night."}, {"A second quokka hid in a bin."}, {"One quokka was seen near the river."}}},
+		// The third sentence after the match begins the article's other passage.
+		{name: "StopsShortOfNextPassage", opts: knowledge.SearchOptions{Limit: 3, Lead: 5}, want: [][]string{
+			{"A quokka escaped on Monday.", "Keepers searched all night.", "Visitors stayed away."}, {"A second quokka hid in a bin."}, {"One quokka was seen near the river."}}},
+		{name: "ArticleEnd", opts: knowledge.SearchOptions{Limit: 1, PerArticle: 1, Lead: 9}, want: [][]string{
+			{"A quokka escaped on Monday.", "Keepers searched all night.", "Visitors stayed away.", "A second quokka hid in a bin.", "Nobody saw it."}}},
+		{name: "Negative", opts: knowledge.SearchOptions{Limit: 1, Lead: -2}, want: [][]string{{"A quokka escaped on Monday."}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := mustSearch(t, st, "quokka escaped zoo", tt.opts)
+			var got [][]string
+			for _, p := range ps {
+				got = append(got, texts(p))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("passages\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestSearchCancelled cancels searches at random points: none may leave its
 // read transaction open on a pooled connection, where it would block WAL
 // checkpoints and fail the next write on that connection.

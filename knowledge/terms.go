@@ -108,9 +108,11 @@ var stopWords = func() map[string]bool {
 		s t d ll m re ve y says said say tell told according`) {
 		m[w] = true
 	}
-	// Words that shape a question rather than say what it is about.
+	// Words that shape a question, or point at the text itself ("in the
+	// article", "this story"), rather than say what it is about.
 	for _, w := range strings.Fields(`name named happen happened happens kind type many much example reason
-		mean means meant describe described called call`) {
+		mean means meant describe described called call
+		article articles story stories passage paragraph text mention mentioned mentions stated listed discussed referenced`) {
 		m[w] = true
 	}
 	return m

@@ -25,6 +25,7 @@ passages spend the context budget faster.`,
 		questions := fs.String("questions", "", "questions `file` (JSON Lines with question, article_ids, evidence, answers)")
 		window := fs.Int("window", 0, "neighbouring `sentences` each side of a match")
 		perArticle := fs.Int("per-article", 4, "most `passages` from one article")
+		lead := fs.Int("lead", 1, "`sentences` after its match the best passage also carries")
 		return func(ctx context.Context, a *app, args []string) error {
 			if *articles == "" || *questions == "" || len(args) > 0 {
 				return fmt.Errorf("%w: --articles and --questions are required", errUsage)
@@ -63,7 +64,7 @@ passages spend the context budget faster.`,
 				return fmt.Errorf("%s: no article loaded", *articles)
 			}
 			fmt.Fprintf(a.stdout, "articles: %s\nquestions: %d\n\n", report.Summary(), len(qs))
-			opts := knowledge.SearchOptions{Limit: eval.Ks[len(eval.Ks)-1], Window: *window, PerArticle: *perArticle}
+			opts := knowledge.SearchOptions{Limit: eval.Ks[len(eval.Ks)-1], Window: *window, PerArticle: *perArticle, Lead: *lead}
 			ranked, plain, err := eval.Run(ctx, st, qs, opts)
 			if err != nil {
 				return err

@@ -16,7 +16,7 @@ import (
 
 var searchCommand = command{
 	name:  "search",
-	usage: "[--limit N] [--window N] [--json] QUERY | -",
+	usage: "[--limit N] [--window N] [--lead N] [--json] QUERY | -",
 	summary: `Finds the passages of loaded articles that best answer QUERY.
 With QUERY "-", reads one query per line from standard input and writes one
 JSON result per line (JSON Lines).`,
@@ -24,12 +24,13 @@ JSON result per line (JSON Lines).`,
 		limit := fs.Int("limit", 5, "most `passages` to show")
 		window := fs.Int("window", 1, "neighbouring `sentences` each side of a match a passage may include")
 		perArticle := fs.Int("per-article", 2, "most `passages` from one article")
+		lead := fs.Int("lead", 1, "`sentences` after its match the best passage also carries")
 		asJSON := fs.Bool("json", false, "print JSON")
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
 				return fmt.Errorf("%w: no query", errUsage)
 			}
-			opts := knowledge.SearchOptions{Limit: *limit, Window: *window, PerArticle: *perArticle}
+			opts := knowledge.SearchOptions{Limit: *limit, Window: *window, PerArticle: *perArticle, Lead: *lead}
 			st, err := a.openStore(ctx)
 			if err != nil {
 				return err

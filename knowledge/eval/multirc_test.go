@@ -39,7 +39,7 @@ func TestMultiRC(t *testing.T) {
 	if loaded, _, _, rejected := report.Counts(); loaded != 83 || rejected != 0 {
 		t.Fatalf("load: %s, want 83 loaded", report.Summary())
 	}
-	ranked, plain, err := eval.Run(ctx, st, qs, knowledge.SearchOptions{Limit: 20, PerArticle: 4})
+	ranked, plain, err := eval.Run(ctx, st, qs, knowledge.SearchOptions{Limit: 20, PerArticle: 4, Lead: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestMultiRC(t *testing.T) {
 	}{
 		{"article recall@1", ranked.ArticleRecall[0], plain.ArticleRecall[0], 0.93},
 		{"evidence recall@5", ranked.EvidenceRecall[1], plain.EvidenceRecall[1], 0.90},
-		{"evidence recall@10", ranked.EvidenceRecall[2], plain.EvidenceRecall[2], 0.94},
+		{"evidence recall@10", ranked.EvidenceRecall[2], plain.EvidenceRecall[2], 0.95},
 	} {
 		if c.got <= c.plain {
 			t.Errorf("%s = %.3f, no better than plain BM25's %.3f", c.name, c.got, c.plain)
