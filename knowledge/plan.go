@@ -97,19 +97,98 @@ func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence,
 		return nil, fmt.Errorf("plan query: %w", err)
 	}
 	defer stmt.Close()
-	stats := make([]termStat, len(terms))
-	for i, t := range terms {
+	count := func(t string) (termStat, error) {
 		var sentences, articles string
 		if err := stmt.QueryRowContext(ctx, ftsQuery([]string{t}), countCap, countCap).Scan(&sentences, &articles); err != nil {
-			return nil, fmt.Errorf("plan query: %w", err)
+			return termStat{}, fmt.Errorf("plan query: %w", err)
 		}
-		stats[i] = termStat{
+		return termStat{
 			term:      t,
 			sentences: estimate(sentences, countCap, maxSentence),
 			articles:  estimate(articles, countCap, maxArticle),
+		}, nil
+	}
+	stats := make([]termStat, len(terms))
+	for i, t := range terms {
+		st, err := count(t)
+		if err != nil {
+			return nil, err
 		}
+		if st.sentences == 0 {
+			indexed, err := respell(ctx, conn, t)
+			if err != nil {
+				return nil, err
+			}
+			if indexed != "" {
+				if st, err = count(indexed); err != nil {
+					return nil, err
+				}
+			}
+		}
+		stats[i] = st
 	}
 	return stats, nil
+}
+
+// respellPrefix is how many leading letters an unknown word shares with
+// the indexed words it may be read as.
+const respellPrefix = 5
+
+// respell returns the indexed word that an unknown word nearly spells, or ""
+// when none does: the index's words are stems, and one that the unknown
+// word begins with, give or take the stem's last letter, is the same word in
+// another form ("discriminatory" is "discrimin", from "discrimination") or
+// misspelt ("enviroment" is "environ", "Callistheness" is "callisthen").
+// Of several, the longest agreement wins, then the commonest word.
+func respell(ctx context.Context, conn *sql.Conn, word string) (string, error) {
+	if len(word) < respellPrefix || !isLetters(word) {
+		return "", nil
+	}
+	prefix := word[:respellPrefix]
+	rows, err := conn.QueryContext(ctx, `SELECT term, doc FROM sentences_vocab WHERE term >= ? AND term < ?`,
+		prefix, prefix[:respellPrefix-1]+string(prefix[respellPrefix-1]+1))
+	if err != nil {
+		return "", fmt.Errorf("respell %q: %w", word, err)
+	}
+	defer rows.Close()
+	best, bestAgree, bestDocs := "", 0, 0
+	for rows.Next() {
+		var term string
+		var docs int
+		if err := rows.Scan(&term, &docs); err != nil {
+			return "", fmt.Errorf("respell %q: %w", word, err)
+		}
+		agree := commonPrefix(term, word)
+		if agree < max(respellPrefix, len(term)-1) {
+			continue
+		}
+		if agree > bestAgree || agree == bestAgree && docs > bestDocs {
+			best, bestAgree, bestDocs = term, agree, docs
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("respell %q: %w", word, err)
+	}
+	return best, nil
+}
+
+// isLetters reports whether w is made of the letters a to z only.
+func isLetters(w string) bool {
+	for i := range len(w) {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// commonPrefix is how many leading bytes a and b share.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // estimate turns "count oldest-rowid" of a capped read of a posting list

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // candidateLimit is how many best-matching sentences the index hands to
@@ -176,8 +178,10 @@ func candidates(ctx context.Context, q querier, p queryPlan, limit int) ([]*cand
 }
 
 // documentMatches returns, for the articles that best match the query as
-// whole documents, a score in (0, 1]: the inverse document frequencies of
-// the query terms each holds, scaled so the best article has 1.
+// whole documents, a score in (0, 1], scaled so the best article has 1: the
+// inverse document frequencies of the query terms each holds, and for the
+// best few, BM25 over their text, so that an article about a term outweighs
+// one that mentions it once.
 func documentMatches(ctx context.Context, q querier, p queryPlan) (map[int64]document, error) {
 	if len(p.articleTerms) == 0 {
 		return nil, nil
@@ -190,7 +194,7 @@ func documentMatches(ctx context.Context, q querier, p queryPlan) (map[int64]doc
 	}
 	defer rows.Close()
 	out := map[int64]document{}
-	best := 0.0
+	var order []int64 // best first, as the index ranked them
 	for rows.Next() {
 		var pk, published int64
 		var w float64
@@ -198,16 +202,98 @@ func documentMatches(ctx context.Context, q querier, p queryPlan) (map[int64]doc
 			return nil, fmt.Errorf("match articles: %w", err)
 		}
 		out[pk] = document{score: w, published: time.Unix(published, 0)}
-		best = math.Max(best, w)
+		order = append(order, pk)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("match articles: %w", err)
+	}
+	// Weighing multiplies a score by at most 1+documentK1: articles too far
+	// behind the best to overtake it keep their plain scores.
+	n := 0
+	for n < len(order) && out[order[n]].score*(1+documentK1) >= out[order[0]].score {
+		n++
+	}
+	if err := weighTermFrequencies(ctx, q, out, order[:n], p); err != nil {
+		return nil, err
+	}
+	best := 0.0
+	for _, d := range out {
+		best = math.Max(best, d.score)
 	}
 	for pk, d := range out {
 		d.score /= best
 		out[pk] = d
 	}
 	return out, nil
+}
+
+// BM25's parameters for whole articles: term frequency saturates early,
+// since news repeats its subject's name, and long articles are favoured
+// less than with sentences.
+const (
+	documentK1 = 0.9
+	documentB  = 0.4
+)
+
+// weighTermFrequencies scales the scores of docs pks by BM25's term
+// frequency factor, read from their text: a term used once, in an article
+// of average length among them, keeps its weight; one used often counts up
+// to 1+documentK1 times.
+func weighTermFrequencies(ctx context.Context, q querier, docs map[int64]document, pks []int64, p queryPlan) error {
+	if len(pks) == 0 {
+		return nil
+	}
+	args := make([]any, len(pks))
+	for i, pk := range pks {
+		args[i] = pk
+	}
+	rows, err := q.QueryContext(ctx, `SELECT pk, title || ' ' || key_points || ' ' || body FROM articles WHERE pk IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("weigh articles: %w", err)
+	}
+	defer rows.Close()
+	stems := make([]string, len(p.terms))
+	for i, t := range p.terms {
+		stems[i] = t.stem
+	}
+	type counts struct {
+		pk    int64
+		tf    []int
+		words int
+	}
+	var all []counts
+	total := 0
+	for rows.Next() {
+		var text string
+		c := counts{}
+		if err := rows.Scan(&c.pk, &text); err != nil {
+			return fmt.Errorf("weigh articles: %w", err)
+		}
+		c.tf, c.words = countStems(text, stems)
+		total += c.words
+		all = append(all, c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("weigh articles: %w", err)
+	}
+	avgWords := math.Max(float64(total)/float64(max(len(all), 1)), 1)
+	for _, c := range all {
+		weighted, plain := 0.0, 0.0
+		for i, t := range p.terms {
+			if c.tf[i] == 0 {
+				continue
+			}
+			tf := float64(c.tf[i])
+			weighted += t.articleIDF * tf * (documentK1 + 1) / (tf + documentK1*(1-documentB+documentB*float64(c.words)/avgWords))
+			plain += t.articleIDF
+		}
+		if plain > 0 {
+			d := docs[c.pk]
+			d.score *= weighted / plain
+			docs[c.pk] = d
+		}
+	}
+	return nil
 }
 
 // document is an article's match as a whole.
@@ -393,6 +479,57 @@ func leadOn(spans []*span, lead int) {
 		}
 	}
 	spans[0].to = to
+}
+
+// countStems counts the words of text and, for each of stems, the words
+// with that stem (see words and stem), without splitting text into strings:
+// weighing articles reads a hundred of them per search.
+func countStems(text string, stems []string) (tf []int, n int) {
+	tf = make([]int, len(stems))
+	for i := 0; i < len(text); {
+		size := wordRuneSize(text[i:])
+		if size < 0 {
+			i -= size
+			continue
+		}
+		start := i
+		for i < len(text) {
+			if size = wordRuneSize(text[i:]); size < 0 {
+				break
+			}
+			i += size
+		}
+		w := text[start:i]
+		if len(w) >= 64 {
+			continue
+		}
+		n++
+		for j, st := range stems {
+			// A word's stem is a prefix of it: only words that begin with
+			// st need stemming.
+			if len(w) >= len(st) && len(st) > 0 && w[0]|0x20 == st[0]|0x20 &&
+				strings.EqualFold(w[:len(st)], st) && stem(strings.ToLower(w)) == st {
+				tf[j]++
+			}
+		}
+	}
+	return tf, n
+}
+
+// wordRuneSize returns the size of the rune that s begins with, negated
+// when it is neither a letter nor a digit.
+func wordRuneSize(s string) int {
+	if c := s[0]; c < utf8.RuneSelf {
+		if 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
+			return 1
+		}
+		return -1
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return size
+	}
+	return -size
 }
 
 // articlesByPK reads the articles of spans in one query.

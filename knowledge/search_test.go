@@ -501,3 +501,54 @@ func TestSearchCancelled(t *testing.T) {
 	}
 	checkIndexes(t, st)
 }
+
+// TestSearchArticleAboutTerm checks that an article about a query's word
+// outranks one that merely holds a rarer word of the query once: articles
+// are weighed by how often they use the query's words.
+func TestSearchArticleAboutTerm(t *testing.T) {
+	st := MustOpenDB(t)
+	var batch []knowledge.Article
+	for i := range 20 {
+		batch = append(batch, generatedArticle(i))
+	}
+	batch = append(batch,
+		knowledge.Article{ID: "ferry", Title: "Harbour timetable", Body: "The ferry leaves at noon. Tickets cost more this year. The harbour opens early."},
+		knowledge.Article{ID: "quokkas", Title: "Island quokkas", Body: "Quokkas thrive on the island. A quokka weighs little. Rangers count every quokka. Quokka numbers grew. Visitors photograph quokkas."},
+		knowledge.Article{ID: "mention", Title: "Holiday notes", Body: "We saw a quokka once. The weather was mild."},
+	)
+	mustPut(t, st, batch...)
+	ps := mustSearch(t, st, "How do quokkas travel by ferry?", knowledge.SearchOptions{Limit: 3})
+	if len(ps) == 0 || ps[0].Article.ID != "quokkas" {
+		t.Fatalf("best article %v, want quokkas", passageIDs(ps))
+	}
+}
+
+// TestSearchRespellsUnknownWords checks that a question's word the index
+// does not hold is read as the indexed word it nearly spells: another form
+// of it, or a misspelling.
+func TestSearchRespellsUnknownWords(t *testing.T) {
+	st := MustOpenDB(t)
+	mustPut(t, st,
+		knowledge.Article{ID: "env", Title: "Policy", Body: "The environment ministry met on Monday. Budgets were cut."},
+		knowledge.Article{ID: "bias", Title: "Work", Body: "The study found discrimination in hiring. Wages rose."},
+		knowledge.Article{ID: "other", Title: "Sport", Body: "The team won on Monday."},
+	)
+	for _, tt := range []struct {
+		query, want string
+	}{
+		{"enviroment ministry", "env"},                   // misspelt
+		{"Which employers were discriminatory?", "bias"}, // another form
+		{"Envirnoment", ""},                              // too far from any indexed word
+		{"zzzzzz", ""},
+		{"envir0nment", ""}, // digits are not respelt
+	} {
+		ps := mustSearch(t, st, tt.query, knowledge.SearchOptions{})
+		var got string
+		if len(ps) > 0 {
+			got = ps[0].Article.ID
+		}
+		if got != tt.want {
+			t.Errorf("%q: best article %q, want %q", tt.query, got, tt.want)
+		}
+	}
+}

@@ -186,6 +186,7 @@ func sampleArticles() []knowledge.Article {
 		},
 		{
 			ID: "election", Title: "Election date set", Source: "sample",
+			KeyPoints: []string{"The electoral commission set the election for June 5."},
 			Body: "The election will take place on June 5. Both parties began campaigning at once. " +
 				"Polls show a close race. The storm of criticism over the date has not died down.",
 		},
