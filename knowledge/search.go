@@ -208,9 +208,10 @@ func documentMatches(ctx context.Context, q querier, p queryPlan) (map[int64]doc
 		return nil, fmt.Errorf("match articles: %w", err)
 	}
 	// Weighing multiplies a score by at most 1+documentK1: articles too far
-	// behind the best to overtake it keep their plain scores.
+	// behind the best to overtake it keep their plain scores, and so do
+	// those past the best tfDocuments, to bound the text read.
 	n := 0
-	for n < len(order) && out[order[n]].score*(1+documentK1) >= out[order[0]].score {
+	for n < min(len(order), tfDocuments) && out[order[n]].score*(1+documentK1) >= out[order[0]].score {
 		n++
 	}
 	if err := weighTermFrequencies(ctx, q, out, order[:n], p); err != nil {
@@ -226,6 +227,9 @@ func documentMatches(ctx context.Context, q querier, p queryPlan) (map[int64]doc
 	}
 	return out, nil
 }
+
+// tfDocuments is the most articles a search weighs by their text.
+const tfDocuments = 20
 
 // BM25's parameters for whole articles: term frequency saturates early,
 // since news repeats its subject's name, and long articles are favoured
