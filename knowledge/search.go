@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // candidateLimit is how many best-matching sentences the index hands to
@@ -490,22 +488,9 @@ func leadOn(spans []*span, lead int) {
 // weighing articles reads a hundred of them per search.
 func countStems(text string, stems []string) (tf []int, n int) {
 	tf = make([]int, len(stems))
-	for i := 0; i < len(text); {
-		size := wordRuneSize(text[i:])
-		if size < 0 {
-			i -= size
-			continue
-		}
-		start := i
-		for i < len(text) {
-			if size = wordRuneSize(text[i:]); size < 0 {
-				break
-			}
-			i += size
-		}
-		w := text[start:i]
+	eachWord(text, func(w string) {
 		if len(w) >= 64 {
-			continue
+			return
 		}
 		n++
 		for j, st := range stems {
@@ -516,24 +501,8 @@ func countStems(text string, stems []string) (tf []int, n int) {
 				tf[j]++
 			}
 		}
-	}
+	})
 	return tf, n
-}
-
-// wordRuneSize returns the size of the rune that s begins with, negated
-// when it is neither a letter nor a digit.
-func wordRuneSize(s string) int {
-	if c := s[0]; c < utf8.RuneSelf {
-		if 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
-			return 1
-		}
-		return -1
-	}
-	r, size := utf8.DecodeRuneInString(s)
-	if unicode.IsLetter(r) || unicode.IsDigit(r) {
-		return size
-	}
-	return -size
 }
 
 // articlesByPK reads the articles of spans in one query.

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxQueryTerms bounds how many words of a question drive a search, so a
@@ -42,27 +43,48 @@ func Terms(text string) []string {
 // apostrophe ends a word, and the "s" of "Rubio's" is a stop word.
 func words(text string) []string {
 	var out []string
-	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			w := strings.ToLower(text[start:end])
-			if len(w) < 64 {
-				out = append(out, w)
-			}
-			start = -1
+	eachWord(text, func(w string) {
+		if w = strings.ToLower(w); len(w) < 64 {
+			out = append(out, w)
 		}
-	}
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if start < 0 {
-				start = i
-			}
+	})
+	return out
+}
+
+// eachWord calls f with each run of letters and digits of text, in order,
+// as it stands in text.
+func eachWord(text string, f func(w string)) {
+	for i := 0; i < len(text); {
+		size := wordRuneSize(text[i:])
+		if size < 0 {
+			i -= size
 			continue
 		}
-		flush(i)
+		start := i
+		for i < len(text) {
+			if size = wordRuneSize(text[i:]); size < 0 {
+				break
+			}
+			i += size
+		}
+		f(text[start:i])
 	}
-	flush(len(text))
-	return out
+}
+
+// wordRuneSize returns the size of the rune that s begins with, negated
+// when it is neither a letter nor a digit.
+func wordRuneSize(s string) int {
+	if c := s[0]; c < utf8.RuneSelf {
+		if 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
+			return 1
+		}
+		return -1
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return size
+	}
+	return -size
 }
 
 // ftsQuery turns terms into an FTS5 query that matches any of them. Every
