@@ -28,16 +28,16 @@ const (
 
 // queryTerm is one word of a query with what the indexes know of it.
 type queryTerm struct {
-	term string
-	stem string // rough stem for matching sentence words in Go
-	bit  int    // position in candidate bitmasks
+	forms []string // the word and its forms the index stems differently
+	stems []string // rough stems of forms, for matching sentence words in Go
+	bit   int      // position in candidate bitmasks
 	// Inverse document frequencies over sentences and over articles.
 	sentenceIDF, articleIDF float64
 }
 
 // plannedTerm is a term to read the posting list of, with its weight.
 type plannedTerm struct {
-	term   string
+	forms  []string
 	weight float64
 	bit    int
 }
@@ -66,8 +66,12 @@ func plan(ctx context.Context, conn *sql.Conn, terms []string) (queryPlan, error
 	}
 	var p queryPlan
 	for i, st := range stats {
+		stems := make([]string, len(st.forms))
+		for j, f := range st.forms {
+			stems[j] = stem(f)
+		}
 		p.terms = append(p.terms, queryTerm{
-			term: st.term, stem: stem(st.term), bit: i,
+			forms: st.forms, stems: stems, bit: i,
 			sentenceIDF: idf(st.sentences, max(int(sentences), st.sentences)),
 			articleIDF:  idf(st.articles, max(int(articles), st.articles)),
 		})
@@ -79,16 +83,18 @@ func plan(ctx context.Context, conn *sql.Conn, terms []string) (queryPlan, error
 	return p, nil
 }
 
-// termStat is how many sentences and articles hold one query term.
+// termStat is how many sentences and articles hold one query term, in
+// any of its forms.
 type termStat struct {
-	term                string
+	forms               []string
 	sentences, articles int
 }
 
 // termStats counts the sentences and articles that hold each of terms. It
 // reads at most countCap entries of each term's list, newest first: past
 // that, it estimates the count from how far back they reached, which is
-// plenty to weigh a common word. The index's own tokenizer stems each term.
+// plenty to weigh a common word. The index's own tokenizer stems each term;
+// a term counts with its forms (see forms).
 func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence, maxArticle int64) ([]termStat, error) {
 	stmt, err := conn.PrepareContext(ctx, `SELECT
 		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)),
@@ -99,11 +105,12 @@ func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence,
 	defer stmt.Close()
 	count := func(t string) (termStat, error) {
 		var sentences, articles string
-		if err := stmt.QueryRowContext(ctx, ftsQuery([]string{t}), countCap, countCap).Scan(&sentences, &articles); err != nil {
+		fs := forms(t)
+		if err := stmt.QueryRowContext(ctx, ftsQuery(fs), countCap, countCap).Scan(&sentences, &articles); err != nil {
 			return termStat{}, fmt.Errorf("plan query: %w", err)
 		}
 		return termStat{
-			term:      t,
+			forms:     fs,
 			sentences: estimate(sentences, countCap, maxSentence),
 			articles:  estimate(articles, countCap, maxArticle),
 		}, nil
@@ -220,7 +227,7 @@ func pickTerms(stats []termStat, terms []queryTerm, budget int, freq func(termSt
 			break
 		}
 		total += freq(stats[i])
-		out = append(out, plannedTerm{term: terms[i].term, weight: weight(terms[i]), bit: terms[i].bit})
+		out = append(out, plannedTerm{forms: terms[i].forms, weight: weight(terms[i]), bit: terms[i].bit})
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -42,8 +43,9 @@ type articleEvidence struct {
 // carries opts.Lead sentences after its match. Sentences are
 // ranked by BM25 together with evidence from their article: how well the
 // article as a whole matches, several matching sentences, how many of the
-// query's words the article covers, and optionally recency. Any text is a
-// safe query; one with no words returns no passages.
+// query's words the article covers, and optionally recency. A word matches
+// its other forms too, irregular ones included ("lose" finds "lost"). Any
+// text is a safe query; one with no words returns no passages.
 //
 // Scoring reads only the index's posting lists, never per-row statistics, and
 // the commonest words of a query are left to ranking (see plan), so a search
@@ -144,7 +146,7 @@ func postingsQuery(table string, terms []plannedTerm, perTerm, limit int) (strin
 			b.WriteString(` UNION ALL `)
 		}
 		fmt.Fprintf(&b, `SELECT rowid, ? AS w, ? AS bit FROM (SELECT rowid FROM %s WHERE %s MATCH ? ORDER BY rowid DESC LIMIT ?)`, table, table)
-		args = append(args, t.weight, int64(1)<<t.bit, ftsQuery([]string{t.term}), perTerm)
+		args = append(args, t.weight, int64(1)<<t.bit, ftsQuery(t.forms), perTerm)
 	}
 	b.WriteString(`) GROUP BY rowid ORDER BY sum(w) DESC, rowid DESC LIMIT ?`)
 	args = append(args, limit)
@@ -254,9 +256,14 @@ func weighTermFrequencies(ctx context.Context, q querier, docs map[int64]documen
 		return fmt.Errorf("weigh articles: %w", err)
 	}
 	defer rows.Close()
-	stems := make([]string, len(p.terms))
+	// Each term counts the words of any of its forms.
+	var stems []string
+	var owner []int
 	for i, t := range p.terms {
-		stems[i] = t.stem
+		stems = append(stems, t.stems...)
+		for range t.stems {
+			owner = append(owner, i)
+		}
 	}
 	type counts struct {
 		pk    int64
@@ -271,7 +278,11 @@ func weighTermFrequencies(ctx context.Context, q querier, docs map[int64]documen
 		if err := rows.Scan(&c.pk, &text); err != nil {
 			return fmt.Errorf("weigh articles: %w", err)
 		}
-		c.tf, c.words = countStems(text, stems)
+		tf, words := countStems(text, stems)
+		c.tf, c.words = make([]int, len(p.terms)), words
+		for j, n := range tf {
+			c.tf[owner[j]] += n
+		}
 		total += c.words
 		all = append(all, c)
 	}
@@ -339,7 +350,7 @@ func rank(cands []*candidate, documents map[int64]document, p queryPlan, opts Se
 		lengths[i] = len(ws)
 		avgLen += float64(len(ws))
 		for _, t := range p.terms {
-			if c.bits&(1<<t.bit) == 0 && containsStem(ws, t.stem) {
+			if c.bits&(1<<t.bit) == 0 && containsStem(ws, t.stems) {
 				c.bits |= 1 << t.bit
 			}
 		}
@@ -399,10 +410,10 @@ func rank(cands []*candidate, documents map[int64]document, p queryPlan, opts Se
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 }
 
-// containsStem reports whether any of words has the rough stem st.
-func containsStem(words []string, st string) bool {
+// containsStem reports whether any of words has one of the rough stems.
+func containsStem(words []string, stems []string) bool {
 	for _, w := range words {
-		if stem(w) == st {
+		if slices.Contains(stems, stem(w)) {
 			return true
 		}
 	}

@@ -552,3 +552,28 @@ func TestSearchRespellsUnknownWords(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchIrregularForms(t *testing.T) {
+	st := MustOpenDB(t)
+	mustPut(t, st,
+		knowledge.Article{ID: "court", Title: "Court", Body: "In all those years the attorney never lost a case before the county court, colleagues recalled."},
+		knowledge.Article{ID: "trees", Title: "Autumn", Body: "Trees lose their leaves."},
+		knowledge.Article{ID: "election", Title: "Result", Body: "The mayor won the city's election last week by a wide margin over three rivals."},
+		knowledge.Article{ID: "polls", Title: "Polls", Body: "A rival could win."},
+	)
+	for _, tt := range []struct {
+		query, want string
+	}{
+		{"How many cases did she lose?", "court"},  // "lost"
+		{"Who will win the election?", "election"}, // "won"
+	} {
+		ps := mustSearch(t, st, tt.query, knowledge.SearchOptions{})
+		var got string
+		if len(ps) > 0 {
+			got = ps[0].Article.ID
+		}
+		if got != tt.want {
+			t.Errorf("%q: best article %q, want %q", tt.query, got, tt.want)
+		}
+	}
+}

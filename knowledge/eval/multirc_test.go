@@ -51,7 +51,7 @@ func TestMultiRC(t *testing.T) {
 		got, plain float64
 		floor      float64
 	}{
-		{"article recall@1", ranked.ArticleRecall[0], plain.ArticleRecall[0], 0.94},
+		{"article recall@1", ranked.ArticleRecall[0], plain.ArticleRecall[0], 0.95},
 		{"evidence recall@5", ranked.EvidenceRecall[1], plain.EvidenceRecall[1], 0.90},
 		{"evidence recall@10", ranked.EvidenceRecall[2], plain.EvidenceRecall[2], 0.95},
 	} {
