@@ -1142,3 +1142,56 @@ func TestFailedReplyIsReplacedByAKindMessage(t *testing.T) {
 		t.Errorf("calls after a refused answer edit = %q, want the reply deleted and an ephemeral apology", got)
 	}
 }
+
+func TestBusyRefusalCostsNoQuestion(t *testing.T) {
+	t.Parallel()
+	store := openStore(t, kelloggArticle)
+	block := make(chan struct{})
+	blocking := answererFunc(func(ctx context.Context, q string, _ []bot.Turn, _ func(string)) (bot.Answer, error) {
+		select {
+		case <-block:
+		case <-ctx.Done():
+		}
+		return bot.Answer{Text: "done"}, nil
+	})
+	h := startBot(t, nil, Config{Concurrency: 1, QueueSize: 1, UserRate: 1, UserRateWindow: time.Hour}, Deps{Answerer: blocking}, store)
+	running := h.ask("600000000000000021", "one")
+	waiting := h.ask("600000000000000022", "two")
+	h.fake.WaitFor(5*time.Second, "both deferred", func(calls []fakediscord.Call) bool {
+		return len(find(calls, "POST", "/interactions/")) >= 2
+	})
+	busy := h.ask("600000000000000023", "three")
+	h.fake.WaitFor(5*time.Second, "the busy refusal", func(calls []fakediscord.Call) bool {
+		return len(exactly(calls, "POST", callbackPath(busy))) == 1
+	})
+	close(block)
+	h.fake.WaitFor(5*time.Second, "both answered", func(calls []fakediscord.Call) bool {
+		return answered(t, calls, running) && answered(t, calls, waiting)
+	})
+	// One question an hour: the refused one must not have used it up.
+	again := h.ask("600000000000000023", "three again")
+	calls := h.fake.WaitFor(5*time.Second, "the retry acknowledged", func(calls []fakediscord.Call) bool {
+		return len(exactly(calls, "POST", callbackPath(again))) == 1
+	})
+	for _, tc := range []struct {
+		in       fakediscord.Interaction
+		wantType int
+		want     string
+	}{
+		{busy, 4, "a lot of questions"},
+		{again, 5, ""},
+	} {
+		cb := decodeCallback(t, exactly(calls, "POST", callbackPath(tc.in))[0])
+		if cb.Type != tc.wantType || !strings.Contains(cb.Data.Content, tc.want) {
+			t.Errorf("callback = type %d %q, want type %d containing %q", cb.Type, cb.Data.Content, tc.wantType, tc.want)
+		}
+	}
+	// The user's allowance is still one question an hour.
+	limited := h.ask("600000000000000023", "three once more")
+	calls = h.fake.WaitFor(5*time.Second, "the third ask acknowledged", func(calls []fakediscord.Call) bool {
+		return len(exactly(calls, "POST", callbackPath(limited))) == 1
+	})
+	if cb := decodeCallback(t, exactly(calls, "POST", callbackPath(limited))[0]); cb.Type != 4 || !strings.Contains(cb.Data.Content, "try again in") {
+		t.Errorf("third ask: callback type %d %q, want a rate-limit refusal", cb.Type, cb.Data.Content)
+	}
+}

@@ -79,8 +79,9 @@ func (b *Bot) admit(r *request, cmd *slashCommand) error {
 }
 
 // reserve takes a place in the work pool for a user's work, and first, for
-// a question, one of the questions the user may ask. It returns the refusal
-// to show when either is not to be had.
+// a question, one of the questions the user may ask, given back when the
+// pool has no place. It returns the refusal to show when either is not to
+// be had.
 func (b *Bot) reserve(userID string, question bool) error {
 	if question {
 		if ok, wait := b.limiter.allow(userID); !ok {
@@ -88,6 +89,9 @@ func (b *Bot) reserve(userID string, question bool) error {
 		}
 	}
 	if !b.pool.tryAdmit() {
+		if question {
+			b.limiter.refund(userID)
+		}
 		if b.closing.Load() {
 			return errShuttingDown
 		}

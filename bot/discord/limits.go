@@ -51,6 +51,16 @@ func (l *rateLimiter) allow(user string) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) * float64(perToken))
 }
 
+// refund gives back a question taken from user's allowance for work that
+// was then refused, so a "busy" reply costs the user nothing.
+func (l *rateLimiter) refund(user string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.users[user]; ok {
+		b.tokens = min(float64(l.rate), b.tokens+1)
+	}
+}
+
 // forgetFull drops the users whose allowance has refilled, bounding memory.
 func (l *rateLimiter) forgetFull(now time.Time) {
 	for user, b := range l.users {

@@ -43,6 +43,22 @@ func TestRateLimiter(t *testing.T) {
 	if ok, _ := l.allow("alice"); ok {
 		t.Error("alice got more than the refill")
 	}
+	l.refund("alice")
+	if ok, _ := l.allow("alice"); !ok {
+		t.Error("a refunded question cannot be asked")
+	}
+	for range 5 {
+		l.refund("alice")
+	}
+	if ok, _ := l.allow("alice"); !ok {
+		t.Error("alice limited after refunds")
+	}
+	if ok, _ := l.allow("alice"); !ok {
+		t.Error("alice limited after refunds")
+	}
+	if ok, _ := l.allow("alice"); ok {
+		t.Error("refunds raised alice's allowance above its rate")
+	}
 	if msg := userMessage(rateLimited(1500 * time.Millisecond)); !strings.Contains(msg, "try again in 2 s") {
 		t.Errorf("message = %q, want 'try again in 2 s'", msg)
 	}
