@@ -823,3 +823,59 @@ func TestParseFeedEntries(t *testing.T) {
 		t.Errorf("keyless item: %+v", e)
 	}
 }
+
+func TestPollForgetsItemsGoneFromTheFeed(t *testing.T) {
+	fx := newFixture(t, nil, fetch.Options{})
+	s := fx.site
+	s.conditional = false
+	s.setFeed("/feed", rss("News", []testItem{
+		{guid: "old", title: "Old", content: longText},
+		{guid: "dead", link: s.url("/a/dead"), title: "Dead link, nothing to fall back on"},
+	}))
+	fx.mustAdd(t, "/feed")
+	if fr := fx.mustPoll(t).Feeds[0]; fr.New != 1 || fr.Failed != 1 {
+		t.Fatalf("first poll = %+v", fr)
+	}
+	failures := func() int {
+		var n int
+		if err := fx.store.DB().QueryRow(`SELECT count(*) FROM feed_item_failures`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := failures(); n != 1 {
+		t.Fatalf("%d failure rows after the dead item failed, want 1", n)
+	}
+
+	// Both items leave the feed: the failure count goes at once, the seen
+	// mark stays while it is recent.
+	s.setFeed("/feed", rss("News", []testItem{{guid: "new", title: "New", content: longText + " Later."}}))
+	fx.clock.Set(fx.clock.Now().Add(DefaultInterval))
+	if fr := fx.mustPoll(t).Feeds[0]; fr.New != 1 {
+		t.Fatalf("second poll = %+v", fr)
+	}
+	if n := failures(); n != 0 {
+		t.Errorf("%d failure rows for an item gone from the feed, want 0", n)
+	}
+	if n := fx.seenCount(t); n != 2 {
+		t.Errorf("%d items seen, want 2 (old and new)", n)
+	}
+
+	// Past SeenMemory, the old item's mark goes; the one still listed stays.
+	fx.clock.Set(fx.clock.Now().Add(SeenMemory))
+	if fr := fx.mustPoll(t).Feeds[0]; fr.New != 0 || fr.Skipped != 1 {
+		t.Fatalf("third poll = %+v", fr)
+	}
+	var key string
+	if err := fx.store.DB().QueryRow(`SELECT group_concat(item_key) FROM feed_items`).Scan(&key); err != nil || key != "new" {
+		t.Errorf("seen items %q (err %v), want only \"new\"", key, err)
+	}
+
+	// A feed document with no items forgets nothing.
+	s.setFeed("/feed", rss("News", nil))
+	fx.clock.Set(fx.clock.Now().Add(SeenMemory + DefaultInterval))
+	fx.mustPoll(t)
+	if n := fx.seenCount(t); n != 1 {
+		t.Errorf("%d items seen after an empty feed document, want 1", n)
+	}
+}

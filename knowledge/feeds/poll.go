@@ -205,6 +205,11 @@ func (f *Feeds) pollFeed(ctx context.Context, st feedState) (res FeedResult) {
 		res.Err = ctx.Err()
 		return res
 	}
+	if len(p.entries) > 0 {
+		if err := f.forgetGone(ctx, st.url, p.entries); err != nil {
+			f.log.Error("forget items gone from feed", "url", st.url, "err", err)
+		}
+	}
 	etag, lastModified := resp.ETag, resp.LastModified
 	if res.Failed > res.GivenUp || !complete {
 		// Keep the old validators so the next poll gets the whole feed again
@@ -481,6 +486,33 @@ func (f *Feeds) markSeen(ctx context.Context, feedURL string, keys []string) err
 		feedURL, f.now().UnixNano(), string(list), feedURL, string(list))
 	if err != nil {
 		return fmt.Errorf("mark items of %s seen: %w", feedURL, err)
+	}
+	return nil
+}
+
+// SeenMemory is how long after it was stored an item that has left its
+// feed is still remembered as seen. Feeds list their latest items, so one
+// gone this long does not come back, and the feed's records stay bounded.
+const SeenMemory = 90 * 24 * time.Hour
+
+// forgetGone drops the records of the feed's items that its document no
+// longer lists: their failure counts at once, and their seen marks once
+// they are older than SeenMemory.
+func (f *Feeds) forgetGone(ctx context.Context, feedURL string, entries []entry) error {
+	keys := make([]string, len(entries))
+	for i, e := range entries {
+		keys[i] = e.key
+	}
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return fmt.Errorf("forget items gone from %s: %w", feedURL, err)
+	}
+	_, err = f.db.ExecContext(ctx, `DELETE FROM feed_items
+			WHERE feed_url = ? AND seen_at < ? AND item_key NOT IN (SELECT value FROM json_each(?));
+		DELETE FROM feed_item_failures WHERE feed_url = ? AND item_key NOT IN (SELECT value FROM json_each(?))`,
+		feedURL, f.now().Add(-SeenMemory).UnixNano(), string(list), feedURL, string(list))
+	if err != nil {
+		return fmt.Errorf("forget items gone from %s: %w", feedURL, err)
 	}
 	return nil
 }
