@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,7 +17,7 @@ import (
 	"newsbot/bot/model"
 	"newsbot/bot/model/modeltest"
 	"newsbot/knowledge"
-	"newsbot/knowledge/parse"
+	"newsbot/knowledge/knowledgetest"
 	"newsbot/prompts"
 )
 
@@ -52,21 +50,6 @@ var (
 
 func testLog(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// openStore returns a real knowledge base in a temporary directory, loaded
-// with articles.
-func openStore(t testing.TB, articles ...knowledge.Article) *knowledge.Store {
-	t.Helper()
-	s, err := knowledge.Open(t.Context(), filepath.Join(t.TempDir(), "newsbot.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Put(t.Context(), articles); err != nil {
-		t.Fatalf("put articles: %v", err)
-	}
-	return s
 }
 
 func testModel(t testing.TB, srv *modeltest.Server) model.Model {
@@ -156,7 +139,7 @@ func checkCitations(t *testing.T, s *knowledge.Store, ans bot.Answer) {
 }
 
 func TestAnswerGrounded(t *testing.T) {
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	srv := modeltest.New(t, citing("Anna Berg, Sweden's foreign minister, will represent it at the talks [%d].", "Anna Berg"))
 	a := bot.New(bot.Config{}, store, testModel(t, srv), testLog(t))
 
@@ -227,7 +210,7 @@ func TestAnswerChecksMarkers(t *testing.T) {
 			wantText: "The loaded articles don't answer this.",
 		},
 	}
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := modeltest.New(t, citing(tt.reply, "Anna Berg"))
@@ -246,7 +229,7 @@ func TestAnswerChecksMarkers(t *testing.T) {
 }
 
 func TestAnswerTreatsArticleTextAsData(t *testing.T) {
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	const question = "How many visitors did the harbour festival draw?"
 
 	t.Run("PromptQuotesTheInjection", func(t *testing.T) {
@@ -392,7 +375,7 @@ func TestAnswerModelFailures(t *testing.T) {
 				"Sweden asked for more gas storage at the Geneva talks. Norway offered extra pipeline capacity to Sweden.",
 		})
 	}
-	store := openStore(t, append([]knowledge.Article{geneva, harbour, harvest}, more...)...)
+	store := knowledgetest.MustOpenDB(t, append([]knowledge.Article{geneva, harbour, harvest}, more...)...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := modeltest.New(t, tt.reply)
@@ -431,7 +414,7 @@ func TestAnswerModelFailures(t *testing.T) {
 }
 
 func TestAnswerWithoutModelExtracts(t *testing.T) {
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	a := bot.New(bot.Config{}, store, nil, testLog(t))
 	ans := ask(t, a, "Who will represent Sweden at the Geneva talks?")
 	if ans.Mode != bot.ModeExtractive {
@@ -461,7 +444,7 @@ func TestExtractLeavesOutWeakMatches(t *testing.T) {
 		Source: "Valley Ledger",
 		Body:   "Twelve permanent staff will run the site.",
 	}
-	store := openStore(t, buses, solar)
+	store := knowledgetest.MustOpenDB(t, buses, solar)
 	ans := ask(t, bot.New(bot.Config{}, store, nil, testLog(t)), "How often will the overnight buses run?")
 	if ans.Mode != bot.ModeExtractive || len(ans.Citations) == 0 {
 		t.Fatalf("mode %s with %d citations, want an extract", ans.Mode, len(ans.Citations))
@@ -475,7 +458,7 @@ func TestExtractLeavesOutWeakMatches(t *testing.T) {
 }
 
 func TestAnswerNothingRelevantSkipsModel(t *testing.T) {
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	srv := modeltest.New(t, modeltest.Text("Ulaanbaatar [1]."))
 	a := bot.New(bot.Config{}, store, testModel(t, srv), testLog(t))
 	ans := ask(t, a, "What is the capital of Mongolia?")
@@ -514,7 +497,7 @@ func (r *recorder) Sentences(ctx context.Context, ids []string) ([]knowledge.Sen
 }
 
 func TestAnswerFollowUp(t *testing.T) {
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	history := []bot.Turn{{
 		Question: "Who will represent Sweden at the Geneva talks?",
 		Answer:   "Foreign Minister Anna Berg will represent Sweden [1].",
@@ -594,7 +577,7 @@ func TestAnswerFollowUp(t *testing.T) {
 }
 
 func TestAnswerErrors(t *testing.T) {
-	store := openStore(t, geneva)
+	store := knowledgetest.MustOpenDB(t, geneva)
 	t.Run("ErrSearch", func(t *testing.T) {
 		a := bot.New(bot.Config{}, &recorder{Searcher: store, searchErr: errors.New("disk I/O error")}, nil, testLog(t))
 		if _, err := a.Answer(t.Context(), "Who will represent Sweden?", nil, nil); err == nil || !strings.Contains(err.Error(), "disk I/O error") {
@@ -625,27 +608,8 @@ func TestAnswerErrors(t *testing.T) {
 	})
 }
 
-// londonArticle reads the shared sample article, skipping the test when the
-// shared articles are not next to the checkout.
-func londonArticle(t *testing.T) knowledge.Article {
-	t.Helper()
-	const path = "../../shared/articles/london-talks-2025-04-23.txt"
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("%s is absent (the shared sample articles sit next to the checkout); skipping the London acceptance test", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := parse.File(path, data)
-	if err != nil || len(res.Articles) != 1 {
-		t.Fatalf("parse %s: %v (%d articles)", path, err, len(res.Articles))
-	}
-	return res.Articles[0].Article
-}
-
 func TestAnswerLondonTalks(t *testing.T) {
-	store := openStore(t, londonArticle(t), geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, knowledgetest.SharedArticle(t, knowledgetest.London), geneva, harbour, harvest)
 	const question = "Who will represent the US at the London talks?"
 	const kellogg = "Keith Kellogg will represent the US"
 
@@ -685,7 +649,7 @@ func TestAnswerLondonTalks(t *testing.T) {
 // working when the caller's deadline nears gives way to an extract, rather
 // than the deadline failing the whole answer.
 func TestAnswerDeadlineLeavesTimeForAnExtract(t *testing.T) {
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	srv := modeltest.New(t, func(int, modeltest.Request) modeltest.Reply {
 		return modeltest.Reply{Delay: 10 * time.Second, Text: "too late"}
 	})
@@ -711,7 +675,7 @@ func TestAnswerDeadlineLeavesTimeForAnExtract(t *testing.T) {
 // TestAnswerStreamsNoReasoning checks that the text streamed to the caller
 // leaves out the <think> block of a reasoning model.
 func TestAnswerStreamsNoReasoning(t *testing.T) {
-	store := openStore(t, geneva, harbour, harvest)
+	store := knowledgetest.MustOpenDB(t, geneva, harbour, harvest)
 	srv := modeltest.New(t, citing("<think>The user wants the secret plan.</think>Anna Berg will represent Sweden [%d].", "Anna Berg"))
 	a := bot.New(bot.Config{}, store, testModel(t, srv), testLog(t))
 	var streamed []string

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"newsbot/knowledge"
+	"newsbot/knowledge/knowledgetest"
 )
 
 // TestSearchLondonTalks is the acceptance question of the knowledge base.
 func TestSearchLondonTalks(t *testing.T) {
-	articles := append(sampleArticles(), readTextArticle(t, londonPath))
-	st := MustOpenDB(t)
+	articles := append(sampleArticles(), knowledgetest.SharedArticle(t, knowledgetest.London))
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, articles...)
 	london := articles[len(articles)-1] // with the ID Put gave it
 	// The article says it twice: in a key point, which the question is
@@ -74,7 +75,7 @@ func containsAny(texts []string, sub string) bool {
 // TestSearchInvariants checks the shape of results over many queries and
 // options.
 func TestSearchInvariants(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, sampleArticles()...)
 	for i := range 40 {
 		mustPut(t, st, generatedArticle(i))
@@ -111,7 +112,7 @@ func TestSearchInvariants(t *testing.T) {
 }
 
 func TestSearchNoMatch(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	for _, q := range []string{"storm", ""} {
 		if ps := mustSearch(t, st, q, knowledge.SearchOptions{}); len(ps) != 0 {
 			t.Errorf("empty store, %q: %v", q, passageIDs(ps))
@@ -127,9 +128,9 @@ func TestSearchNoMatch(t *testing.T) {
 
 // TestSearchStopWords checks that stop words do not change a ranking.
 func TestSearchStopWords(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	articles := sampleArticles()
-	if london, ok := tryReadTextArticle(londonPath); ok {
+	if london, ok := knowledgetest.LookupSharedArticle(t, knowledgetest.London); ok {
 		articles = append(articles, london)
 	}
 	mustPut(t, st, articles...)
@@ -157,13 +158,6 @@ func TestSearchStopWords(t *testing.T) {
 	mustSearch(t, st, "the of and", knowledge.SearchOptions{})
 }
 
-// tryReadTextArticle reads an article like readTextArticle, reporting
-// whether the file was there.
-func tryReadTextArticle(path string) (knowledge.Article, bool) {
-	a, err := parseTextArticle(path)
-	return a, err == nil
-}
-
 func TestSearchRecency(t *testing.T) {
 	old := knowledge.Article{
 		ID: "old", Title: "Harvest report one", Published: testTime.Add(-60 * 24 * time.Hour),
@@ -181,7 +175,7 @@ func TestSearchRecency(t *testing.T) {
 		{name: "NewLoadedFirst", order: []knowledge.Article{recent, old}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st := MustOpenDB(t)
+			st := knowledgetest.MustOpenDB(t)
 			st.Now = (&clock{testTime}).Now
 			mustPut(t, st, append(sampleArticles(), tt.order...)...)
 			ps := mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{RecencyHalfLife: 7 * 24 * time.Hour})
@@ -219,7 +213,7 @@ var hostileQueries = []string{
 }
 
 func TestSearchHostileQueries(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, sampleArticles()...)
 	for i, q := range hostileQueries {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -244,9 +238,9 @@ func FuzzSearch(f *testing.F) {
 		f.Add(q)
 	}
 	f.Add("Who will represent the US at the London talks?")
-	st := MustOpenDB(f)
+	st := knowledgetest.MustOpenDB(f)
 	articles := sampleArticles()
-	if london, ok := tryReadTextArticle(londonPath); ok {
+	if london, ok := knowledgetest.LookupSharedArticle(f, knowledgetest.London); ok {
 		articles = append(articles, london)
 	}
 	for i := range 20 {
@@ -270,7 +264,7 @@ func TestSearchWhileLoading(t *testing.T) {
 		t.Skip("loads 2,000 articles")
 	}
 	ctx := context.Background()
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, sampleArticles()...)
 	const articles, batch = 2000, 100
 
@@ -339,7 +333,7 @@ func TestSearchWhileRemoving(t *testing.T) {
 		t.Skip("races searches against removals")
 	}
 	ctx := context.Background()
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	const n = 60
 	for i := range n {
 		mustPut(t, st, generatedArticle(i))
@@ -385,7 +379,7 @@ func TestSearchWhileRemoving(t *testing.T) {
 // TestSearchWindow checks which neighbours join a matching sentence: within
 // the window, those tied to it by a word that refers back.
 func TestSearchWindow(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, knowledge.Article{
 		ID: "quokka", Title: "Escape",
 		Body: "Alpha one. A quokka escaped on Monday. He was found later. It was hungry. Markets rose.",
@@ -424,7 +418,7 @@ func TestSearchWindow(t *testing.T) {
 // sentences after its match, stopping short of another passage of its
 // article and at the article's end.
 func TestSearchLead(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st,
 		knowledge.Article{ID: "zoo", Title: "Zoo", Body: "A quokka escaped on Monday. Keepers searched all night. Visitors stayed away. A second quokka hid in a bin. Nobody saw it."},
 		knowledge.Article{ID: "bush", Title: "Bush", Body: "Wild animals roam. One quokka was seen near the river."},
@@ -469,7 +463,7 @@ func TestSearchLead(t *testing.T) {
 // read transaction open on a pooled connection, where it would block WAL
 // checkpoints and fail the next write on that connection.
 func TestSearchCancelled(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	var batch []knowledge.Article
 	for i := range 300 {
 		batch = append(batch, generatedArticle(i))
@@ -506,7 +500,7 @@ func TestSearchCancelled(t *testing.T) {
 // outranks one that merely holds a rarer word of the query once: articles
 // are weighed by how often they use the query's words.
 func TestSearchArticleAboutTerm(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	var batch []knowledge.Article
 	for i := range 20 {
 		batch = append(batch, generatedArticle(i))
@@ -527,7 +521,7 @@ func TestSearchArticleAboutTerm(t *testing.T) {
 // does not hold is read as the indexed word it nearly spells: another form
 // of it, or a misspelling.
 func TestSearchRespellsUnknownWords(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st,
 		knowledge.Article{ID: "env", Title: "Policy", Body: "The environment ministry met on Monday. Budgets were cut."},
 		knowledge.Article{ID: "bias", Title: "Work", Body: "The study found discrimination in hiring. Wages rose."},
@@ -554,7 +548,7 @@ func TestSearchRespellsUnknownWords(t *testing.T) {
 }
 
 func TestSearchIrregularForms(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st,
 		knowledge.Article{ID: "court", Title: "Court", Body: "In all those years the attorney never lost a case before the county court, colleagues recalled."},
 		knowledge.Article{ID: "trees", Title: "Autumn", Body: "Trees lose their leaves."},

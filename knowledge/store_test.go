@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"newsbot/knowledge"
+	"newsbot/knowledge/knowledgetest"
 )
 
 func TestOpen(t *testing.T) {
@@ -126,7 +127,7 @@ func TestOpenMigratesOnce(t *testing.T) {
 
 func TestOpenConnectionSettings(t *testing.T) {
 	ctx := context.Background()
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	// Hold several connections at once so that settings are checked on
 	// more than the first one.
 	var conns []interface{ Close() error }
@@ -263,7 +264,7 @@ func TestPut(t *testing.T) {
 			wantN: 1, wantErr: knowledge.ErrInvalid},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st := MustOpenDB(t)
+			st := knowledgetest.MustOpenDB(t)
 			st.Now = (&clock{testTime}).Now
 			if len(tt.before) > 0 {
 				mustPut(t, st, slices.Clone(tt.before)...)
@@ -371,7 +372,7 @@ func TestPutReplacesText(t *testing.T) {
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st := MustOpenDB(t)
+			st := knowledgetest.MustOpenDB(t)
 			mustPut(t, st, sampleArticles()...)
 			batch := []knowledge.Article{tt.old}
 			mustPut(t, st, batch...)
@@ -437,7 +438,7 @@ func TestPutKeepsWhatANewCopyLeavesOut(t *testing.T) {
 		{name: "NewText", put: bare("The new tram line opened on Tuesday. Riders cheered."), want: knowledge.Updated},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st := MustOpenDB(t)
+			st := knowledgetest.MustOpenDB(t)
 			mustPut(t, st, full)
 			if got := mustPut(t, st, tt.put); got[0] != tt.want {
 				t.Errorf("Put = %v, want %v", got, tt.want)
@@ -460,7 +461,7 @@ func TestPutKeepsWhatANewCopyLeavesOut(t *testing.T) {
 // TestPutURLOfAnotherArticle gives an article the URL another one has: the
 // error names the URL and the article that has it.
 func TestPutURLOfAnotherArticle(t *testing.T) {
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st,
 		knowledge.Article{ID: "one", Title: "One", URL: "https://news.example/one", Body: "The first story."},
 		knowledge.Article{ID: "two", Title: "Two", Body: "The second story."})
@@ -508,7 +509,7 @@ func TestSentenceIDsStable(t *testing.T) {
 		KeyPoints: []string{"Prices rose."},
 		Body:      "Prices rose. Prices rose. The bank held rates. Prices rose.",
 	}
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, a)
 	first := sentenceIDs(t, st, "stable")
 	if len(first) != 5 {
@@ -526,7 +527,7 @@ func TestSentenceIDsStable(t *testing.T) {
 	if again := sentenceIDs(t, st, "stable"); !slices.Equal(again, first) {
 		t.Errorf("after reloading: %v, want %v", again, first)
 	}
-	other := MustOpenDB(t)
+	other := knowledgetest.MustOpenDB(t)
 	mustPut(t, other, a)
 	if again := sentenceIDs(t, other, "stable"); !slices.Equal(again, first) {
 		t.Errorf("in another database: %v, want %v", again, first)
@@ -547,7 +548,7 @@ func TestPutKeyPointsBeforeBody(t *testing.T) {
 		KeyPoints: []string{"First point.", "Second point. With two sentences."},
 		Body:      "Body one. Body two.",
 	}
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, a)
 	_, sents, err := st.Article(context.Background(), "order")
 	if err != nil {
@@ -583,7 +584,7 @@ func TestRemove(t *testing.T) {
 		{name: "ErrNotFoundEmpty", id: "", wantErr: knowledge.ErrNotFound},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st := MustOpenDB(t)
+			st := knowledgetest.MustOpenDB(t)
 			mustPut(t, st, sampleArticles()...)
 			ids := sentenceIDs(t, st, "harbour")
 			if ps := mustSearch(t, st, "harbour ferries", knowledge.SearchOptions{}); len(ps) == 0 {
@@ -634,7 +635,7 @@ func TestRemoveOlderThan(t *testing.T) {
 	article := func(id string, published time.Time) knowledge.Article {
 		return knowledge.Article{ID: id, Title: id, Published: published, Body: "The " + id + " story."}
 	}
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	c := &clock{testTime.Add(-60 * 24 * time.Hour)}
 	st.Now = c.Now
 	// Loaded long ago: kept only when published recently.
@@ -681,7 +682,7 @@ func TestRemoveOlderThan(t *testing.T) {
 
 func TestSentences(t *testing.T) {
 	ctx := context.Background()
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	mustPut(t, st, sampleArticles()...)
 	harbour := sentenceIDs(t, st, "harbour")
 	budget := sentenceIDs(t, st, "budget")
@@ -723,7 +724,7 @@ func TestSentences(t *testing.T) {
 
 func TestArticles(t *testing.T) {
 	ctx := context.Background()
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	c := &clock{testTime}
 	st.Now = c.Now
 	var loaded []string // newest first
@@ -774,7 +775,7 @@ func TestArticles(t *testing.T) {
 
 func TestArticle(t *testing.T) {
 	ctx := context.Background()
-	st := MustOpenDB(t)
+	st := knowledgetest.MustOpenDB(t)
 	st.Now = (&clock{testTime}).Now
 	in := knowledge.Article{
 		ID: "full", Title: "Full article", URL: "https://news.example/full", Source: "Example News",

@@ -2,33 +2,14 @@ package knowledge_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"newsbot/knowledge"
 )
-
-// MustOpenDB opens a knowledge base in a file in a temporary directory and
-// closes it when the test ends.
-func MustOpenDB(tb testing.TB) *knowledge.Store {
-	tb.Helper()
-	st, err := knowledge.Open(context.Background(), filepath.Join(tb.TempDir(), "newsbot.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := st.Close(); err != nil {
-			tb.Error(err)
-		}
-	})
-	return st
-}
 
 // clock is a settable time for Store.Now.
 type clock struct{ now time.Time }
@@ -125,43 +106,6 @@ func checkPassages(tb testing.TB, ps []knowledge.Passage, opts knowledge.SearchO
 			tb.Errorf("%d passages from article %s, want at most %d", n, id, perArticle)
 		}
 	}
-}
-
-// londonPath is the article of the acceptance question, shared outside the
-// project.
-const londonPath = "../../shared/articles/london-talks-2025-04-23.txt"
-
-// readTextArticle reads an article with parseTextArticle, skipping the test
-// when the file is absent.
-func readTextArticle(tb testing.TB, path string) knowledge.Article {
-	tb.Helper()
-	a, err := parseTextArticle(path)
-	if errors.Is(err, os.ErrNotExist) {
-		tb.Skipf("%s is absent (it lives in the shared directory next to the checkout); skipping", path)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return a
-}
-
-// parseTextArticle reads an article in the plain text format of the shared
-// articles: first line the title, following "- " lines key points, the rest
-// the body.
-func parseTextArticle(path string) (knowledge.Article, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return knowledge.Article{}, err
-	}
-	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
-	a := knowledge.Article{Title: strings.TrimSpace(lines[0]), Source: filepath.Base(path)}
-	rest := lines[1:]
-	for len(rest) > 0 && strings.HasPrefix(rest[0], "- ") {
-		a.KeyPoints = append(a.KeyPoints, strings.TrimPrefix(rest[0], "- "))
-		rest = rest[1:]
-	}
-	a.Body = strings.TrimSpace(strings.Join(rest, "\n"))
-	return a, nil
 }
 
 // sampleArticles are a few short news articles on distinct subjects.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"newsbot/knowledge/knowledgetest"
 )
 
 func TestConfigFromEnv(t *testing.T) {
@@ -83,7 +85,7 @@ func TestInviteURL(t *testing.T) {
 
 func TestNewRequiresTokenAndDependencies(t *testing.T) {
 	t.Parallel()
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	for _, tc := range []struct {
 		name    string
 		cfg     Config

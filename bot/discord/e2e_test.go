@@ -27,6 +27,7 @@ import (
 	"newsbot/bot/model/modeltest"
 	"newsbot/knowledge"
 	"newsbot/knowledge/feeds"
+	"newsbot/knowledge/knowledgetest"
 	"newsbot/knowledge/load"
 )
 
@@ -45,7 +46,7 @@ func TestRegistersCommandsWithOneBulkOverwrite(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			store := openStore(t)
+			store := knowledgetest.MustOpenDB(t)
 			h := startBot(t, nil, Config{GuildID: tc.guild}, Deps{Answerer: &citingAnswerer{store: store}}, store)
 			if err := h.stop(); err != nil {
 				t.Fatalf("Run = %v, want nil", err)
@@ -112,7 +113,7 @@ func TestRegistersCommandsWithOneBulkOverwrite(t *testing.T) {
 
 func TestAskIsDeferredThenEditedWithTheCitedAnswer(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	// The model streams its answer over about 2.5 s.
 	_, m := citingModel(t, "General Keith Kellogg will represent the US at the London talks [%d].", "Keith Kellogg will represent",
 		func(r *modeltest.Reply) { r.StallAfter, r.Stall = 3, 2500*time.Millisecond })
@@ -171,7 +172,7 @@ func TestAskIsDeferredThenEditedWithTheCitedAnswer(t *testing.T) {
 
 func TestDirectMessageIsAnsweredWithAReplyAndRemembered(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	srv := modeltest.New(t, func(_ int, req modeltest.Request) modeltest.Reply {
 		if strings.Contains(req.Messages[0].Content, "search query") {
 			return modeltest.Reply{Text: "Rubio meeting London"}
@@ -247,7 +248,7 @@ func TestDirectMessageIsAnsweredWithAReplyAndRemembered(t *testing.T) {
 
 func TestMentionIsAnsweredOtherMessagesIgnored(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	h := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil)}, store)
 
 	const channel = "700000000000000003"
@@ -297,7 +298,7 @@ func TestLoadIsForAdminsOnly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			store := openStore(t)
+			store := knowledgetest.MustOpenDB(t)
 			loads := &countingLoader{}
 			h := startBot(t, nil, Config{AdminIDs: tc.admins}, Deps{Answerer: &citingAnswerer{store: store}, Loader: loads}, store)
 			in := h.slash(fakediscord.Interaction{
@@ -321,7 +322,7 @@ func TestLoadIsForAdminsOnly(t *testing.T) {
 
 func TestLoadRefusesWhatIsNotAWebURL(t *testing.T) {
 	t.Parallel()
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	loads := &countingLoader{}
 	h := startBot(t, nil, Config{AdminIDs: []string{adminID}}, Deps{Answerer: answerer(t, store, nil), Loader: loads}, store)
 	var ins []fakediscord.Interaction
@@ -365,7 +366,7 @@ func TestLoadByAdminFromURLAndAttachment(t *testing.T) {
 	}))
 	defer site.Close()
 
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	h := startBot(t, nil, Config{AdminIDs: []string{adminID}},
 		Deps{Answerer: &citingAnswerer{store: store}, Loader: &load.Loader{Store: store, Fetcher: testFetcher(t, site.Listener.Addr().String())}}, store)
 
@@ -420,7 +421,7 @@ func TestLoadByAdminFromURLAndAttachment(t *testing.T) {
 
 func TestLoadRejectsAttachmentsNotFromDiscord(t *testing.T) {
 	t.Parallel()
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	loads := &countingLoader{}
 	h := startBot(t, nil, Config{AdminIDs: []string{adminID}}, Deps{Answerer: &citingAnswerer{store: store}, Loader: loads}, store)
 	in := h.slash(fakediscord.Interaction{
@@ -444,7 +445,7 @@ func TestLoadRejectsAttachmentsNotFromDiscord(t *testing.T) {
 
 func TestRemove(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	h := startBot(t, nil, Config{AdminIDs: []string{adminID}}, Deps{Answerer: &citingAnswerer{store: store}}, store)
 	remove := func(id string) fakediscord.Interaction {
 		return h.slash(fakediscord.Interaction{
@@ -509,7 +510,7 @@ func longAnswerer(n int) answererFunc {
 
 func TestLongAnswerIsSplitIntoFollowUps(t *testing.T) {
 	t.Parallel()
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	answer := longAnswerer(60)
 	h := startBot(t, nil, Config{}, Deps{Answerer: answer}, store)
 	in := h.ask("600000000000000003", "What did the harbour inquiry find?")
@@ -573,7 +574,7 @@ func checkParts(t *testing.T, text string, parts []string, limit int) {
 
 func TestEveryoneInAnArticleNeverPings(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, everyoneArticle)
+	store := knowledgetest.MustOpenDB(t, everyoneArticle)
 	h := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil)}, store)
 	in := h.ask("600000000000000004", "What did the mayor tell everyone about the festival?")
 	dm, err := h.fake.PostMessage(fakediscord.Message{ChannelID: "700000000000000004", Content: "What did the invitation name @here?"})
@@ -607,7 +608,7 @@ func TestEveryoneInAnArticleNeverPings(t *testing.T) {
 // figures are only logged.
 func TestFiftySimultaneousAsks(t *testing.T) {
 	// Not parallel: it measures latency, so it runs alone.
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	_, quick := citingModel(t, "General Keith Kellogg will represent the US at the London talks [%d].", "Keith Kellogg will represent",
 		func(r *modeltest.Reply) { r.Delay = 40 * time.Millisecond })
 	h := startBot(t, nil, Config{UserRate: 1, UserRateWindow: time.Minute}, Deps{Answerer: answerer(t, store, quick)}, store)
@@ -694,7 +695,7 @@ func askBurst(t *testing.T, h *harness, burst int) time.Duration {
 
 func TestModelDownStillAnswers(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	srv, m := citingModel(t, "unused [%d]", "Kellogg", func(r *modeltest.Reply) {
 		r.Status, r.ErrMessage = 503, "the model is overloaded"
 	})
@@ -724,7 +725,7 @@ func TestModelDownStillAnswers(t *testing.T) {
 
 func TestFailureIsAKindMessageNeverThinking(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	broken := answererFunc(func(ctx context.Context, q string, _ []bot.Turn, onText func(string)) (bot.Answer, error) {
 		if onText != nil {
 			onText("General Keith")
@@ -759,7 +760,7 @@ func TestSIGTERMDuringAnAnswerFinishesIt(t *testing.T) {
 	// Not parallel: it signals the whole test process.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	srv, slow := citingModel(t, "General Keith Kellogg will represent the US at the London talks [%d].", "Keith Kellogg will represent",
 		func(r *modeltest.Reply) { r.Delay = 1500 * time.Millisecond })
 	h := startBot(t, ctx, Config{ShutdownTimeout: 20 * time.Second}, Deps{Answerer: answerer(t, store, slow)}, store)
@@ -792,7 +793,7 @@ func TestSIGTERMDuringAnAnswerFinishesIt(t *testing.T) {
 
 func TestShutdownDeadlineCancelsKindly(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	_, stuck := citingModel(t, "never [%d]", "Kellogg", func(r *modeltest.Reply) { r.Delay = time.Minute })
 	h := startBot(t, nil, Config{ShutdownTimeout: 300 * time.Millisecond}, Deps{Answerer: answerer(t, store, stuck)}, store)
 	in := h.ask("600000000000000007", "Who will represent the US at the London talks?")
@@ -812,7 +813,7 @@ func TestShutdownDeadlineCancelsKindly(t *testing.T) {
 
 func TestDuplicateEventsAreHandledOnce(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	h := startBot(t, nil, Config{}, Deps{Answerer: &citingAnswerer{store: store}}, store)
 	in := fakediscord.Interaction{
 		ID: "800000000000000001", Token: "tok-dup", Command: "ask", UserID: "600000000000000008", ChannelID: "700000000000000008", GuildID: guildID,
@@ -841,7 +842,7 @@ func TestDuplicateEventsAreHandledOnce(t *testing.T) {
 
 func TestRefusalsAreImmediateAndEphemeral(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	block := make(chan struct{})
 	defer close(block)
 	blocking := answererFunc(func(ctx context.Context, q string, _ []bot.Turn, _ func(string)) (bot.Answer, error) {
@@ -888,7 +889,7 @@ func TestSearchArticlesAndHelp(t *testing.T) {
 			Body: fmt.Sprintf("The market sold %d crates of apples this week.", i+10),
 		})
 	}
-	store := openStore(t, append(articles, kelloggArticle)...)
+	store := knowledgetest.MustOpenDB(t, append(articles, kelloggArticle)...)
 	h := startBot(t, nil, Config{}, Deps{Answerer: &citingAnswerer{store: store}}, store)
 	search := h.slash(fakediscord.Interaction{Command: "search", GuildID: guildID,
 		Options: []fakediscord.Option{{Name: "query", Type: fakediscord.OptionString, Value: "Kellogg London"}}})
@@ -953,7 +954,7 @@ func TestFeedsCommand(t *testing.T) {
 </channel></rss>`)
 	}))
 	defer site.Close()
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	followed := feeds.New(store.DB(), testFetcher(t, site.Listener.Addr().String()), store, testLogger(t))
 	h := startBot(t, nil, Config{AdminIDs: []string{adminID}}, Deps{Answerer: answerer(t, store, nil), Feeds: followed}, store)
 	sub := func(name string, opts ...fakediscord.Option) fakediscord.Interaction {
@@ -997,7 +998,7 @@ func TestFeedsCommand(t *testing.T) {
 func TestPanicInAnswerLeavesNothingRunning(t *testing.T) {
 	// Not parallel: it looks for the package's goroutines, so no other bot
 	// may be running.
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	panicky := answererFunc(func(_ context.Context, _ string, _ []bot.Turn, onText func(string)) (bot.Answer, error) {
 		if onText != nil {
 			onText("General Keith")
@@ -1043,7 +1044,7 @@ func TestArticleTextCannotMaskLinks(t *testing.T) {
 		ID: "harbour-vote", Title: "[Harbour vote: official results](https://evil.example/login)", Source: "Town Crier",
 		Body: "The council published the [official results of the harbour vote](https://evil.example/login) on Monday.",
 	}
-	store := openStore(t, phish)
+	store := knowledgetest.MustOpenDB(t, phish)
 	h := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil), Render: bot.Render}, store)
 	ask := h.ask("600000000000000021", "What did the council publish about the harbour vote?")
 	search := h.slash(fakediscord.Interaction{Command: "search", GuildID: guildID,
@@ -1070,7 +1071,7 @@ func TestArticleTextCannotMaskLinks(t *testing.T) {
 // long input still fits in one message, so the caller sees it.
 func TestLongFailureMessageFits(t *testing.T) {
 	t.Parallel()
-	store := openStore(t)
+	store := knowledgetest.MustOpenDB(t)
 	h := startBot(t, nil, Config{AdminIDs: []string{adminID}},
 		Deps{Answerer: &citingAnswerer{store: store}, Loader: failingLoader{errors.New("fetch: connection refused")}}, store)
 	in := h.slash(fakediscord.Interaction{
@@ -1112,7 +1113,7 @@ func TestFailedReplyIsReplacedByAKindMessage(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	b, err := New(Config{Token: "t", APIURL: srv.URL}, Deps{Answerer: &citingAnswerer{store: store}, Library: store}, testLogger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -1145,7 +1146,7 @@ func TestFailedReplyIsReplacedByAKindMessage(t *testing.T) {
 
 func TestBusyRefusalCostsNoQuestion(t *testing.T) {
 	t.Parallel()
-	store := openStore(t, kelloggArticle)
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	block := make(chan struct{})
 	blocking := answererFunc(func(ctx context.Context, q string, _ []bot.Turn, _ func(string)) (bot.Answer, error) {
 		select {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -254,23 +253,6 @@ func assertNoMentions(t *testing.T, calls []fakediscord.Call) {
 			t.Errorf("%s %s: allowed_mentions = %s, want {\"parse\":[]}", c.Method, c.Path, m.AllowedMentions)
 		}
 	}
-}
-
-// openStore opens a fresh knowledge base holding articles.
-func openStore(t *testing.T, articles ...knowledge.Article) *knowledge.Store {
-	t.Helper()
-	ctx := context.Background()
-	s, err := knowledge.Open(ctx, filepath.Join(t.TempDir(), "news.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if len(articles) > 0 {
-		if _, err := s.Put(ctx, articles); err != nil {
-			t.Fatalf("put articles: %v", err)
-		}
-	}
-	return s
 }
 
 var kelloggArticle = knowledge.Article{

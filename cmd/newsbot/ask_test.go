@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,7 +18,7 @@ import (
 
 	"newsbot/bot/model/modeltest"
 	"newsbot/knowledge"
-	"newsbot/knowledge/parse"
+	"newsbot/knowledge/knowledgetest"
 )
 
 // askArticles are written for these tests.
@@ -340,19 +339,7 @@ func TestAnswerConfigFromEnv(t *testing.T) {
 // loaded, "newsbot ask" names Keith Kellogg and cites the Kellogg sentence,
 // with a model that cites correctly and with no model at all.
 func TestAskLondonTalks(t *testing.T) {
-	const path = "../../../shared/articles/london-talks-2025-04-23.txt"
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("%s is absent (the shared sample articles sit next to the checkout); skipping", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := parse.File(path, data)
-	if err != nil || len(res.Articles) != 1 {
-		t.Fatalf("parse %s: %v", path, err)
-	}
-	db := askDB(t, append([]knowledge.Article{res.Articles[0].Article}, askArticles...)...)
+	db := askDB(t, append([]knowledge.Article{knowledgetest.SharedArticle(t, knowledgetest.London)}, askArticles...)...)
 	const question = "Who will represent the US at the London talks?"
 	const kellogg = "Keith Kellogg will represent the US"
 	for _, withModel := range []bool{true, false} {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +18,7 @@ import (
 
 	"newsbot/knowledge"
 	"newsbot/knowledge/fetch"
+	"newsbot/knowledge/knowledgetest"
 )
 
 // testItem is one item of a feed a test serves.
@@ -226,17 +226,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// MustOpenDB opens a knowledge base in a temporary directory.
-func MustOpenDB(tb testing.TB) *knowledge.Store {
-	tb.Helper()
-	st, err := knowledge.Open(context.Background(), filepath.Join(tb.TempDir(), "newsbot.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	return st
-}
-
 // fixture is a followed-feeds setup against a test site.
 type fixture struct {
 	site  *site
@@ -248,7 +237,7 @@ type fixture struct {
 func newFixture(tb testing.TB, putter Putter, opts fetch.Options) *fixture {
 	tb.Helper()
 	s := newSite(tb)
-	st := MustOpenDB(tb)
+	st := knowledgetest.MustOpenDB(tb)
 	opts.AllowAddrs = append(opts.AllowAddrs, netip.MustParseAddrPort(s.srv.Listener.Addr().String()))
 	if putter == nil {
 		putter = st

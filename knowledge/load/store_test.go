@@ -6,18 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"newsbot/knowledge"
+	"newsbot/knowledge/knowledgetest"
 )
-
-func openStore(t *testing.T) *knowledge.Store {
-	t.Helper()
-	st, err := knowledge.Open(context.Background(), filepath.Join(t.TempDir(), "kb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 // TestLoadIntoStore loads a directory into a real SQLite store twice: the
 // second load changes nothing, and a bad file never stops the good ones.
@@ -32,7 +22,7 @@ func TestLoadIntoStore(t *testing.T) {
 		"feed.jsonl": jsonLines(3, 2),
 		"broken.txt": "Title\n\x00\x01binary",
 	})
-	st := openStore(t)
+	st := knowledgetest.MustOpenDB(t)
 	l := &Loader{Store: st, BatchSize: 2}
 
 	first, err := l.Load(ctx, []string{dir})
@@ -99,7 +89,7 @@ func TestLoadIntoStore(t *testing.T) {
 // only that one is rejected, the rest of its batch is stored.
 func TestLoadStoreRefusesOne(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
+	st := knowledgetest.MustOpenDB(t)
 	fetcher := fakeFetcher{
 		"https://a.example/1": {URL: "https://a.example/1", Title: "One", Body: "First article."},
 		"https://a.example/2": {URL: "https://a.example/2", Title: "", Body: "An article without a title."},
