@@ -475,6 +475,7 @@ type recorder struct {
 	bot.Searcher
 	mu          sync.Mutex
 	queries     []string
+	opts        []knowledge.SearchOptions
 	searchErr   error
 	forgetAfter bool // Sentences finds nothing, as if the articles were removed
 }
@@ -482,6 +483,7 @@ type recorder struct {
 func (r *recorder) Search(ctx context.Context, q string, opts knowledge.SearchOptions) ([]knowledge.Passage, error) {
 	r.mu.Lock()
 	r.queries = append(r.queries, q)
+	r.opts = append(r.opts, opts)
 	r.mu.Unlock()
 	if r.searchErr != nil {
 		return nil, r.searchErr
@@ -693,5 +695,28 @@ func TestAnswerStreamsNoReasoning(t *testing.T) {
 	}
 	if last := streamed[len(streamed)-1]; !strings.HasPrefix(last, "Anna Berg will represent Sweden") {
 		t.Errorf("last streamed text = %q, want the answer", last)
+	}
+}
+
+// TestAnswerSearchOptions checks that answers retrieve with the configured
+// passage shape, and with the defaults when none is set.
+func TestAnswerSearchOptions(t *testing.T) {
+	store := knowledgetest.MustOpenDB(t, geneva, harbour)
+	for _, tt := range []struct {
+		name string
+		cfg  bot.Config
+		want knowledge.SearchOptions
+	}{
+		{"Defaults", bot.Config{}, knowledge.SearchOptions{Limit: 6, Window: 1, PerArticle: 2, Lead: 1}},
+		{"Configured", bot.Config{Passages: 3, Window: 2, PerArticle: 1, Lead: 2, RecencyHalfLife: 48 * time.Hour},
+			knowledge.SearchOptions{Limit: 3, Window: 2, PerArticle: 1, Lead: 2, RecencyHalfLife: 48 * time.Hour}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{Searcher: store}
+			ask(t, bot.New(tt.cfg, rec, nil, testLog(t)), "Who will represent Sweden?")
+			if len(rec.opts) != 1 || rec.opts[0] != tt.want {
+				t.Errorf("searched with %+v, want %+v", rec.opts, tt.want)
+			}
+		})
 	}
 }
