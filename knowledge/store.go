@@ -513,11 +513,13 @@ const articleSummaryColumns = `a.id, a.title, coalesce(a.url, ''), a.source, coa
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanArticle(row scanner) (Article, error) {
+// scanArticle reads an article from a row of articleColumns followed by
+// columns into more. An article without key points has nil KeyPoints.
+func scanArticle(row scanner, more ...any) (Article, error) {
 	var a Article
 	var published, loaded int64
 	var keyPoints string
-	if err := row.Scan(&a.ID, &a.Title, &a.URL, &a.Source, &published, &keyPoints, &a.Body, &loaded); err != nil {
+	if err := row.Scan(append([]any{&a.ID, &a.Title, &a.URL, &a.Source, &published, &keyPoints, &a.Body, &loaded}, more...)...); err != nil {
 		return a, err
 	}
 	if published != 0 {
@@ -536,24 +538,13 @@ func scanArticle(row scanner) (Article, error) {
 // Article returns the article with the given ID and its sentences in order.
 // It returns an error wrapping ErrNotFound when there is none.
 func (s *Store) Article(ctx context.Context, id string) (Article, []Sentence, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT `+articleColumns+`, a.pk FROM articles a WHERE a.id = ?`, id)
-	var a Article
 	var pk int64
-	var published, loaded int64
-	var keyPoints string
-	err := row.Scan(&a.ID, &a.Title, &a.URL, &a.Source, &published, &keyPoints, &a.Body, &loaded, &pk)
+	a, err := scanArticle(s.db.QueryRowContext(ctx, `SELECT `+articleColumns+`, a.pk FROM articles a WHERE a.id = ?`, id), &pk)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Article{}, nil, fmt.Errorf("article %q: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return Article{}, nil, fmt.Errorf("article %q: %w", id, err)
-	}
-	if published != 0 {
-		a.Published = time.Unix(published, 0).UTC()
-	}
-	a.LoadedAt = time.Unix(0, loaded).UTC()
-	if err := json.Unmarshal([]byte(keyPoints), &a.KeyPoints); err != nil {
-		return Article{}, nil, fmt.Errorf("article %q: key points: %w", id, err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, position, key_point, text FROM sentences WHERE article = ? ORDER BY position`, pk)
 	if err != nil {

@@ -219,6 +219,9 @@ var showCommand = command{
 					KeyPoints []string       `json:"key_points"`
 					Sentences []sentenceJSON `json:"sentences"`
 				}{articleJSON: newArticleJSON(art), KeyPoints: art.KeyPoints}
+				if out.KeyPoints == nil {
+					out.KeyPoints = []string{} // an empty list, not null
+				}
 				for _, s := range sents {
 					out.Sentences = append(out.Sentences, sentenceJSON{ID: s.ID, Text: s.Text})
 				}

@@ -133,6 +133,12 @@ func TestArticlesShowRemove(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &shown); code != 0 || err != nil || shown.ID != geneva || len(shown.KeyPoints) != 1 || shown.Sentences[0].Text != askBerg {
 		t.Errorf("show --json: exit %d, %v, %+v", code, err, shown)
 	}
+	for _, id := range ids {
+		// The harvest article has no key points: an empty list, not null.
+		if code, stdout, _ := askRun(t, "", "--db", db, "show", "--json", id); id != geneva && (code != 0 || !strings.Contains(stdout, `"key_points":[]`)) {
+			t.Errorf("show --json %s: exit %d, stdout %q, want \"key_points\":[]", id, code, stdout)
+		}
+	}
 
 	for _, tt := range []struct {
 		args       []string
