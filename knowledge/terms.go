@@ -117,10 +117,11 @@ func stem(w string) string {
 	return w
 }
 
-// stopWords are words too common in questions and news to say what a text is about.
+// stopWords are words too common in questions and news to say what a text
+// is about. "Against" is not one: who voted or ruled against what is news.
 var stopWords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`a about above after again against all also am an and any are aren as at
+	for _, w := range strings.Fields(`a about above after again all also am an and any are aren as at
 		be because been before being below between both but by can cannot could couldn
 		did didn do does doesn doing don down during each few for from further had hadn has hasn have haven having
 		he her here hers herself him himself his how i if in into is isn it its itself just let me more most must mustn my myself

@@ -25,6 +25,7 @@ func TestTerms(t *testing.T) {
 		{name: "Dedupe", text: "Kellogg kellogg KELLOGG, talks and Talks", want: []string{"kellogg", "talks"}},
 		{name: "Possessive", text: "Rubio's absence", want: []string{"rubio", "absence"}},
 		{name: "WordsAboutTheText", text: "What does the article say about the quokka mentioned in this story?", want: []string{"quokka"}},
+		{name: "Against", text: "Who voted against the plan?", want: []string{"voted", "against", "plan"}}, // a vote's side matters
 		{name: "AllStopWords", text: "Who is he?", want: []string{"who", "is", "he"}},
 		{name: "AllStopWordsDedupe", text: "the of and THE of", want: []string{"the", "of", "and"}},
 		{name: "CapAt32", text: strings.Join(many, " "), want: many[:maxQueryTerms]},

@@ -373,3 +373,29 @@ func TestChatQuitStopsReading(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestSampleArticlesAnswer loads the bundled sample articles as the
+// README's first commands do and asks them questions without a model: each
+// extract cites the sentence that answers.
+func TestSampleArticlesAnswer(t *testing.T) {
+	askClearEnv(t)
+	db := filepath.Join(t.TempDir(), "newsbot.db")
+	if code, _, stderr := askRun(t, "", "--db", db, "load", filepath.Join("..", "..", "knowledge", "samples")); code != 0 {
+		t.Fatalf("load samples: exit %d, %s", code, stderr)
+	}
+	for _, tt := range []struct{ question, cited string }{
+		{"How many homes can the Sandhill solar farm supply?", "it can supply about 90,000 homes"},
+		{"Who voted against the bridge repair?", "Dana Price and Tom Lisle voted against the plan"},
+		{"When do the overnight buses start?", "starting February 1"},
+		{"What is the most a rider pays in a week?", "never pay more than $25 in a week"},
+	} {
+		out := askJSON(t, db, tt.question)
+		var cited []string
+		for _, c := range out.Citations {
+			cited = append(cited, c.Text)
+		}
+		if out.Mode != "extractive" || !strings.Contains(strings.Join(cited, "\n"), tt.cited) {
+			t.Errorf("%q: %s answer citing %q, want one citing %q", tt.question, out.Mode, cited, tt.cited)
+		}
+	}
+}
