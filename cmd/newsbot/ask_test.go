@@ -42,7 +42,7 @@ var askArticles = []knowledge.Article{
 // askEnv lists the variables that configure answers, cleared for each test.
 var askEnv = []string{"OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "NEWSBOT_MODEL_TIMEOUT",
 	"NEWSBOT_MODEL_RETRIES", "NEWSBOT_MODEL_CONCURRENCY", "NEWSBOT_MODEL_MAX_TOKENS",
-	"NEWSBOT_PROMPTS_DIR", "NEWSBOT_EVIDENCE_CHARS", "NEWSBOT_STRICT"}
+	"NEWSBOT_PROMPTS_DIR", "NEWSBOT_EVIDENCE_CHARS", "NEWSBOT_STRICT", "NEWSBOT_PASSAGES", "NEWSBOT_RECENCY_HALF_LIFE"}
 
 func askClearEnv(t *testing.T) {
 	for _, k := range askEnv {
@@ -326,12 +326,30 @@ func TestAnswerConfigFromEnv(t *testing.T) {
 	t.Setenv("NEWSBOT_EVIDENCE_CHARS", "3000")
 	t.Setenv("NEWSBOT_STRICT", "true")
 	cfg, err := answerConfigFromEnv()
-	if err != nil || cfg.EvidenceChars != 3000 || !cfg.Strict || cfg.Prompts != nil {
+	if err != nil || cfg.EvidenceChars != 3000 || !cfg.Strict || cfg.Prompts != nil || cfg.Passages != 0 || cfg.RecencyHalfLife != 0 {
 		t.Errorf("answerConfigFromEnv = %+v, %v", cfg, err)
 	}
-	t.Setenv("NEWSBOT_STRICT", "maybe")
-	if _, err := answerConfigFromEnv(); err == nil || !strings.Contains(err.Error(), "NEWSBOT_STRICT") {
-		t.Errorf("answerConfigFromEnv error = %v, want one naming NEWSBOT_STRICT", err)
+	t.Setenv("NEWSBOT_PASSAGES", "10")
+	t.Setenv("NEWSBOT_RECENCY_HALF_LIFE", "7d")
+	if cfg, err := answerConfigFromEnv(); err != nil || cfg.Passages != 10 || cfg.RecencyHalfLife != 7*24*time.Hour {
+		t.Errorf("answerConfigFromEnv = passages %d, recency half-life %v, %v; want 10, 168h", cfg.Passages, cfg.RecencyHalfLife, err)
+	}
+	t.Setenv("NEWSBOT_RECENCY_HALF_LIFE", "36h")
+	if cfg, err := answerConfigFromEnv(); err != nil || cfg.RecencyHalfLife != 36*time.Hour {
+		t.Errorf("answerConfigFromEnv = recency half-life %v, %v; want 36h", cfg.RecencyHalfLife, err)
+	}
+	for _, tt := range []struct{ key, value string }{
+		{"NEWSBOT_STRICT", "maybe"},
+		{"NEWSBOT_PASSAGES", "0"},
+		{"NEWSBOT_PASSAGES", "51"},
+		{"NEWSBOT_RECENCY_HALF_LIFE", "a week"},
+		{"NEWSBOT_RECENCY_HALF_LIFE", "-3d"},
+	} {
+		askClearEnv(t)
+		t.Setenv(tt.key, tt.value)
+		if _, err := answerConfigFromEnv(); err == nil || !strings.Contains(err.Error(), tt.key) {
+			t.Errorf("%s=%s: answerConfigFromEnv error = %v, want one naming %s", tt.key, tt.value, err, tt.key)
+		}
 	}
 }
 

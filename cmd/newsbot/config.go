@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"newsbot/bot"
@@ -56,8 +57,9 @@ func modelFromEnv(log *slog.Logger) (model.Model, error) {
 }
 
 // answerConfigFromEnv returns how answers are made, from NEWSBOT_PROMPTS_DIR,
-// NEWSBOT_EVIDENCE_CHARS and NEWSBOT_STRICT. It returns an error naming the
-// variable when one is invalid, or when the prompt templates don't load.
+// NEWSBOT_EVIDENCE_CHARS, NEWSBOT_STRICT, NEWSBOT_PASSAGES and
+// NEWSBOT_RECENCY_HALF_LIFE. It returns an error naming the variable when
+// one is invalid, or when the prompt templates don't load.
 func answerConfigFromEnv() (bot.Config, error) {
 	var cfg bot.Config
 	if dir := getenv("NEWSBOT_PROMPTS_DIR", ""); dir != "" {
@@ -72,6 +74,12 @@ func answerConfigFromEnv() (bot.Config, error) {
 		return cfg, err
 	}
 	if cfg.Strict, err = envBool("NEWSBOT_STRICT", false); err != nil {
+		return cfg, err
+	}
+	if cfg.Passages, err = envInt("NEWSBOT_PASSAGES", 0, 1, 50); err != nil {
+		return cfg, err
+	}
+	if cfg.RecencyHalfLife, err = envAge("NEWSBOT_RECENCY_HALF_LIFE"); err != nil {
 		return cfg, err
 	}
 	return cfg, nil
@@ -117,6 +125,24 @@ func envDuration(key string, def time.Duration) (time.Duration, error) {
 		return 0, fmt.Errorf("%s=%q: want a duration such as 60s or 2m", key, v)
 	}
 	return d, nil
+}
+
+// envAge reads a span of days ("90d") or a duration ("2160h") from key;
+// zero when unset.
+func envAge(key string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(key, ""))
+	if v == "" {
+		return 0, nil
+	}
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n > 0 && n <= 100_000 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("%s=%q: want a number of days such as 90d, or a duration such as 720h", key, v)
 }
 
 func envBool(key string, def bool) (bool, error) {

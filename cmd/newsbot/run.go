@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"newsbot/bot/discord"
@@ -97,19 +95,7 @@ func runBot(ctx context.Context, a *app) error {
 // retentionFromEnv reads NEWSBOT_RETENTION: how long articles are kept,
 // as days ("90d") or a duration ("2160h"). Zero keeps them for ever.
 func retentionFromEnv() (time.Duration, error) {
-	v := strings.TrimSpace(getenv("NEWSBOT_RETENTION", ""))
-	if v == "" {
-		return 0, nil
-	}
-	if days, ok := strings.CutSuffix(v, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err == nil && n > 0 {
-			return time.Duration(n) * 24 * time.Hour, nil
-		}
-	} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
-		return d, nil
-	}
-	return 0, fmt.Errorf("NEWSBOT_RETENTION=%q: want a number of days such as 90d, or a duration such as 720h", v)
+	return envAge("NEWSBOT_RETENTION")
 }
 
 // keepRetention removes articles older than retention now and every hour
