@@ -223,16 +223,8 @@ func (f *Feeds) pollFeed(ctx context.Context, st feedState) (res FeedResult) {
 // unseen returns the entries whose keys are not yet recorded for the feed,
 // each key once, in feed order. It asks the database once.
 func (f *Feeds) unseen(ctx context.Context, feedURL string, entries []entry) ([]entry, error) {
-	keys := make([]string, len(entries))
-	for i, e := range entries {
-		keys[i] = e.key
-	}
-	list, err := json.Marshal(keys)
-	if err != nil {
-		return nil, fmt.Errorf("check seen items of %s: %w", feedURL, err)
-	}
 	rows, err := f.db.QueryContext(ctx, `SELECT item_key FROM feed_items
-		WHERE feed_url = ? AND item_key IN (SELECT value FROM json_each(?))`, feedURL, string(list))
+		WHERE feed_url = ? AND item_key IN (SELECT value FROM json_each(?))`, feedURL, keyList(entries))
 	if err != nil {
 		return nil, fmt.Errorf("check seen items of %s: %w", feedURL, err)
 	}
@@ -256,6 +248,16 @@ func (f *Feeds) unseen(ctx context.Context, feedURL string, entries []entry) ([]
 		}
 	}
 	return out, nil
+}
+
+// keyList is the keys of entries as a JSON array, for json_each.
+func keyList(entries []entry) string {
+	keys := make([]string, len(entries))
+	for i, e := range entries {
+		keys[i] = e.key
+	}
+	list, _ := json.Marshal(keys) // a list of strings always encodes
+	return string(list)
 }
 
 // built is the article made for one new entry, or why there is none.
@@ -499,18 +501,11 @@ const SeenMemory = 90 * 24 * time.Hour
 // longer lists: their failure counts at once, and their seen marks once
 // they are older than SeenMemory.
 func (f *Feeds) forgetGone(ctx context.Context, feedURL string, entries []entry) error {
-	keys := make([]string, len(entries))
-	for i, e := range entries {
-		keys[i] = e.key
-	}
-	list, err := json.Marshal(keys)
-	if err != nil {
-		return fmt.Errorf("forget items gone from %s: %w", feedURL, err)
-	}
-	_, err = f.db.ExecContext(ctx, `DELETE FROM feed_items
+	list := keyList(entries)
+	_, err := f.db.ExecContext(ctx, `DELETE FROM feed_items
 			WHERE feed_url = ? AND seen_at < ? AND item_key NOT IN (SELECT value FROM json_each(?));
 		DELETE FROM feed_item_failures WHERE feed_url = ? AND item_key NOT IN (SELECT value FROM json_each(?))`,
-		feedURL, f.now().Add(-SeenMemory).UnixNano(), string(list), feedURL, string(list))
+		feedURL, f.now().Add(-SeenMemory).UnixNano(), list, feedURL, list)
 	if err != nil {
 		return fmt.Errorf("forget items gone from %s: %w", feedURL, err)
 	}
