@@ -134,17 +134,12 @@ func withoutLabels(answer string) string {
 // terms returns the stems of the keywords of text, none when all its words
 // are stop words.
 func terms(text string) []string {
-	// knowledge.Terms falls back to stop words only when a text has no
-	// other words, so a sentinel word keeps them out.
-	ts := knowledge.Terms(text + " " + sentinel)
-	ts = slices.DeleteFunc(ts, func(t string) bool { return t == sentinel })
+	ts := knowledge.Keywords(text)
 	for i, t := range ts {
 		ts[i] = stem(t)
 	}
 	return ts
 }
-
-const sentinel = "zqxjsentinel"
 
 // stem strips a common English ending, enough to match "talks" with "talk".
 func stem(w string) string {

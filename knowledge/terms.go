@@ -10,33 +10,40 @@ import (
 // 10,000-character question costs no more than a long sentence.
 const maxQueryTerms = 32
 
-// Terms returns the words of a user's text that drive a search: lower-cased
-// runs of letters and digits, without stop words and repeats, in order of
-// first appearance. When every word is a stop word, it returns them instead,
-// so "Who is he?" still searches for something.
+// Terms returns the words of a user's text that drive a search: its
+// Keywords, or when every word is a stop word, those words instead (the
+// first maxQueryTerms, lower-cased, without repeats), so "Who is he?" still
+// searches for something.
 func Terms(text string) []string {
-	var all, content []string
+	if ks := Keywords(text); len(ks) > 0 {
+		return ks
+	}
+	return distinct(words(text), func(string) bool { return true })
+}
+
+// Keywords returns the words of text that say what it is about: lower-cased
+// runs of letters and digits, without stop words and repeats, in order of
+// first appearance, at most maxQueryTerms of them. It returns none when
+// every word is a stop word.
+func Keywords(text string) []string {
+	return distinct(words(text), func(w string) bool { return !stopWords[w] })
+}
+
+// distinct returns the first maxQueryTerms distinct words that keep
+// accepts, in order.
+func distinct(ws []string, keep func(string) bool) []string {
+	var out []string
 	seen := map[string]bool{}
-	for _, w := range words(text) {
-		if seen[w] {
-			continue
-		}
-		seen[w] = true
-		all = append(all, w)
-		if !stopWords[w] {
-			content = append(content, w)
-		}
-		if len(content) == maxQueryTerms {
+	for _, w := range ws {
+		if len(out) == maxQueryTerms {
 			break
 		}
+		if !seen[w] && keep(w) {
+			seen[w] = true
+			out = append(out, w)
+		}
 	}
-	if len(content) == 0 {
-		content = all
-	}
-	if len(content) > maxQueryTerms {
-		content = content[:maxQueryTerms]
-	}
-	return content
+	return out
 }
 
 // words splits text into lower-cased runs of letters and digits; an

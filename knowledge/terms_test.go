@@ -202,3 +202,18 @@ func FuzzCountStems(f *testing.F) {
 		}
 	})
 }
+
+func TestKeywords(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want []string
+	}{
+		{"Who will represent the US at the London talks?", []string{"represent", "us", "london", "talks"}},
+		{"Who is he?", nil}, // unlike Terms, no stop words ever
+		{"", nil},
+	} {
+		if got := Keywords(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("Keywords(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
