@@ -38,7 +38,8 @@ type Sentence struct {
 }
 
 // Passage is a search result: sentences of one article around a match, in
-// article order, with the article and a score (higher is better).
+// article order, with the article and a score (higher is better; Search
+// returns passages in order of decreasing score).
 type Passage struct {
 	Article   Article // Body and KeyPoints are not filled in
 	Score     float64
@@ -63,7 +64,9 @@ type SearchOptions struct {
 	// passage may include (default 0, none): a neighbour joins when it is
 	// tied to the match, opening with a word that refers back ("He", "But").
 	Window int
-	// PerArticle is the most passages from one article (default 2).
+	// PerArticle is the most passages from one article (default 2) while
+	// other articles have matches to show; when fewer than Limit passages
+	// are found, more from the same articles follow.
 	PerArticle int
 	// Lead is how many sentences after its match the best passage also
 	// carries (default 0): the best match is the likeliest place of the

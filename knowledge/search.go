@@ -428,41 +428,66 @@ type span struct {
 	matched  []string
 }
 
-// passages turns ranked candidates into passages with their neighbours.
-func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOptions) ([]Passage, error) {
+// chooseSpans picks the runs of matching sentences that become passages,
+// best first: at most opts.Limit, and at most opts.PerArticle from one
+// article while other articles have matches to show. A candidate inside or
+// touching a run already chosen, in the same part of the article (key
+// points or body), joins it. The first run then takes its lead
+// sentences (see leadOn), and when fewer than opts.Limit runs were found,
+// more runs of the same articles fill the rest.
+func chooseSpans(cands []*candidate, opts SearchOptions) []*span {
 	var spans []*span
 	perArticle := map[int64][]*span{}
+	// A run holds key points or sentences of the body, not both.
+	touching := func(c *candidate) *span {
+		for _, sp := range perArticle[c.article] {
+			if c.position >= sp.from-1 && c.position <= sp.to+1 && c.keyPoint == sp.best.keyPoint {
+				return sp
+			}
+		}
+		return nil
+	}
+	newSpan := func(c *candidate) {
+		sp := &span{article: c.article, from: c.position, to: c.position, best: c, matched: []string{c.id}}
+		spans = append(spans, sp)
+		perArticle[c.article] = append(perArticle[c.article], sp)
+	}
+	var over []*candidate // candidates past their article's share
 	for _, c := range cands {
 		if len(spans) == opts.Limit {
 			break
 		}
-		from, to := c.position, c.position
-		merged := false
-		for _, sp := range perArticle[c.article] {
-			if c.position >= sp.from-1 && c.position <= sp.to+1 {
-				// Inside or touching a passage already chosen: it adds to it.
-				sp.matched = append(sp.matched, c.id)
-				if c.position < sp.from {
-					sp.from = c.position
-				}
-				if c.position > sp.to {
-					sp.to = c.position
-				}
-				merged = true
-				break
-			}
+		switch sp := touching(c); {
+		case sp != nil:
+			sp.matched = append(sp.matched, c.id)
+			sp.from, sp.to = min(sp.from, c.position), max(sp.to, c.position)
+		case len(perArticle[c.article]) >= opts.PerArticle:
+			over = append(over, c)
+		default:
+			newSpan(c)
 		}
-		if merged || len(perArticle[c.article]) >= opts.PerArticle {
-			continue
-		}
-		sp := &span{article: c.article, from: from, to: to, best: c, matched: []string{c.id}}
-		spans = append(spans, sp)
-		perArticle[c.article] = append(perArticle[c.article], sp)
 	}
+	if len(spans) == 0 {
+		return nil
+	}
+	leadOn(spans, opts.Lead)
+	for _, c := range over {
+		if len(spans) == opts.Limit {
+			break
+		}
+		if touching(c) == nil {
+			newSpan(c)
+		}
+	}
+	return spans
+}
+
+// passages turns ranked candidates into passages with their neighbours.
+func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOptions) ([]Passage, error) {
+	spans := chooseSpans(cands, opts)
 	if len(spans) == 0 {
 		return nil, nil
 	}
-	leadOn(spans, opts.Lead)
 	arts, err := articlesByPK(ctx, q, spans)
 	if err != nil {
 		return nil, err
@@ -472,14 +497,52 @@ func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOpt
 		return nil, err
 	}
 	out := make([]Passage, 0, len(spans))
+	shown := map[int64]map[int]bool{} // positions each article's passages show
 	for i, sp := range spans {
 		a := arts[sp.article]
-		for j := range sents[i] {
-			sents[i][j].ArticleID = a.ID
+		if shown[sp.article] == nil {
+			shown[sp.article] = map[int]bool{}
 		}
-		out = append(out, Passage{Article: a, Score: sp.best.score, Sentences: linked(sents[i], sp.from, sp.to), Matched: sp.matched})
+		ss := unshown(linked(sents[i], sp.from, sp.to), sp.from, sp.to, shown[sp.article])
+		if len(ss) == 0 {
+			continue
+		}
+		for j := range ss {
+			ss[j].ArticleID = a.ID
+		}
+		// Passages past their article's share follow the others, whatever
+		// their own scores.
+		score := sp.best.score
+		if len(out) > 0 {
+			score = min(score, out[len(out)-1].Score)
+		}
+		out = append(out, Passage{Article: a, Score: score, Sentences: ss, Matched: sp.matched})
 	}
 	return out, nil
+}
+
+// unshown returns the sentences of a passage whose match is the run [from,
+// to] that no better passage of its article shows, and marks them shown.
+// It returns none when the whole run is already shown: the passage would
+// repeat what the reader has.
+func unshown(sents []Sentence, from, to int, shown map[int]bool) []Sentence {
+	runShown := true
+	for _, sn := range sents {
+		if sn.Position >= from && sn.Position <= to && !shown[sn.Position] {
+			runShown = false
+		}
+	}
+	if runShown {
+		return nil
+	}
+	out := sents[:0:0]
+	for _, sn := range sents {
+		if !shown[sn.Position] {
+			shown[sn.Position] = true
+			out = append(out, sn)
+		}
+	}
+	return out
 }
 
 // leadOn widens the first span by lead sentences after it, stopping short
@@ -591,7 +654,7 @@ func sentenceRanges(ctx context.Context, q querier, spans []*span, window int) (
 // linked trims the neighbours around the matched run [from, to] of sents to
 // those tied to it: a sentence after the run joins when it opens with a word
 // that refers back ("He", "The company", "But"), and one before joins when
-// the run's first sentence does.
+// the run's first sentence does, within the key points or within the body.
 func linked(sents []Sentence, from, to int) []Sentence {
 	first, last := -1, -1
 	for i, sn := range sents {
@@ -605,10 +668,11 @@ func linked(sents []Sentence, from, to int) []Sentence {
 	if first < 0 {
 		return sents
 	}
-	for first > 0 && refersBack(sents[first].Text) {
+	// A key point and a sentence of the body never lean on each other.
+	for first > 0 && refersBack(sents[first].Text) && sents[first-1].KeyPoint == sents[first].KeyPoint {
 		first--
 	}
-	for last+1 < len(sents) && refersBack(sents[last+1].Text) {
+	for last+1 < len(sents) && refersBack(sents[last+1].Text) && sents[last+1].KeyPoint == sents[last].KeyPoint {
 		last++
 	}
 	return sents[first : last+1]

@@ -571,3 +571,45 @@ func TestSearchIrregularForms(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPassagesShare checks how passages share out the limit: an
+// article's share first, the other articles' matches next, and only then
+// more of the same article; no sentence is shown twice; and a key point is
+// not joined to the body's first sentence.
+func TestSearchPassagesShare(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	mustPut(t, st,
+		knowledge.Article{
+			ID: "buses", Title: "Night service",
+			KeyPoints: []string{"Four overnight bus routes start on February 1."},
+			Body: "The transit authority will run four overnight bus routes from February 1. " +
+				"The routes connect the airport and two hospitals. Riders asked for them in a survey. " +
+				"The buses run every 30 minutes. Fares are unchanged. " +
+				"The authority expects the service to cost $3.2 million a year.",
+		},
+		knowledge.Article{ID: "ferry", Title: "Ferry", Body: "The overnight ferry was cancelled."},
+	)
+	opts := knowledge.SearchOptions{Limit: 5, PerArticle: 2, Window: 1}
+	ps := mustSearch(t, st, "How much will the overnight buses cost?", opts)
+	checkPassages(t, ps, opts)
+	var articles []string
+	var all []string
+	for _, p := range ps {
+		articles = append(articles, p.Article.ID)
+		for _, sn := range p.Sentences {
+			all = append(all, sn.Text)
+		}
+	}
+	if want := []string{"buses", "buses", "ferry", "buses", "buses"}; !slices.Equal(articles, want) {
+		for _, p := range ps {
+			t.Log(p.Article.ID, p.Sentences)
+		}
+		t.Errorf("passages from %q, want %q", articles, want)
+	}
+	if !slices.Contains(all, "The authority expects the service to cost $3.2 million a year.") {
+		t.Errorf("the cost sentence is missing from %q", all)
+	}
+	if first := ps[0].Sentences; len(first) != 1 || !first[0].KeyPoint {
+		t.Errorf("first passage %+v, want the key point alone", first)
+	}
+}

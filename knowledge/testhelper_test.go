@@ -68,8 +68,22 @@ func checkPassages(tb testing.TB, ps []knowledge.Passage, opts knowledge.SearchO
 		tb.Errorf("%d passages, want at most %d", len(ps), limit)
 	}
 	count := map[string]int{}
+	shown := map[string]bool{} // sentence IDs
+	overShare := -1            // the first passage past its article's share
 	for i, p := range ps {
 		count[p.Article.ID]++
+		switch {
+		case count[p.Article.ID] > perArticle && overShare < 0:
+			overShare = i
+		case count[p.Article.ID] <= perArticle && overShare >= 0:
+			tb.Errorf("passage %d is within its article's share but follows passage %d, past its article's", i, overShare)
+		}
+		for _, sn := range p.Sentences {
+			if shown[sn.ID] {
+				tb.Errorf("passage %d: sentence %s is in an earlier passage too", i, sn.ID)
+			}
+			shown[sn.ID] = true
+		}
 		if math.IsNaN(p.Score) || math.IsInf(p.Score, 0) {
 			tb.Errorf("passage %d: score %v", i, p.Score)
 		}
@@ -99,11 +113,6 @@ func checkPassages(tb testing.TB, ps []knowledge.Passage, opts knowledge.SearchO
 			if !ids[id] {
 				tb.Errorf("passage %d: matched sentence %s is not in the passage", i, id)
 			}
-		}
-	}
-	for id, n := range count {
-		if n > perArticle {
-			tb.Errorf("%d passages from article %s, want at most %d", n, id, perArticle)
 		}
 	}
 }
