@@ -406,6 +406,7 @@ func TestSampleArticlesAnswer(t *testing.T) {
 		{"Who voted against the bridge repair?", "Dana Price and Tom Lisle voted against the plan"},
 		{"When do the overnight buses start?", "starting February 1"},
 		{"What is the most a rider pays in a week?", "never pay more than $25 in a week"},
+		{"How much will the overnight buses cost?", "cost $3.2 million a year"}, // the article's third passage
 	} {
 		out := askJSON(t, db, tt.question)
 		var cited []string
