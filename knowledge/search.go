@@ -510,13 +510,16 @@ func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOpt
 		for j := range ss {
 			ss[j].ArticleID = a.ID
 		}
+		matched := slices.DeleteFunc(sp.matched, func(id string) bool { // those shown before
+			return !slices.ContainsFunc(ss, func(sn Sentence) bool { return sn.ID == id })
+		})
 		// Passages past their article's share follow the others, whatever
 		// their own scores.
 		score := sp.best.score
 		if len(out) > 0 {
 			score = min(score, out[len(out)-1].Score)
 		}
-		out = append(out, Passage{Article: a, Score: score, Sentences: ss, Matched: sp.matched})
+		out = append(out, Passage{Article: a, Score: score, Sentences: ss, Matched: matched})
 	}
 	return out, nil
 }

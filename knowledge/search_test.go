@@ -613,3 +613,30 @@ func TestSearchPassagesShare(t *testing.T) {
 		t.Errorf("first passage %+v, want the key point alone", first)
 	}
 }
+
+// TestSearchPassageOverlappingAnother checks a passage whose match a better
+// passage's neighbours already show in part: it keeps only what is new, and
+// lists as matched only the sentences it shows.
+func TestSearchPassageOverlappingAnother(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	mustPut(t, st, knowledge.Article{ID: "zoo", Title: "Zoo",
+		Body: "The quokka escaped at dawn. He ran. He hid near a quokka pen. A quokka keeper found him. Lunch was late."})
+	opts := knowledge.SearchOptions{Limit: 5, PerArticle: 2, Window: 2}
+	ps := mustSearch(t, st, "When did the quokka escape at dawn?", opts)
+	checkPassages(t, ps, opts)
+	var got [][]string
+	for _, p := range ps {
+		var texts []string
+		for _, sn := range p.Sentences {
+			texts = append(texts, sn.Text)
+		}
+		got = append(got, texts)
+	}
+	want := [][]string{
+		{"The quokka escaped at dawn.", "He ran.", "He hid near a quokka pen."},
+		{"A quokka keeper found him."},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("passages %q, want %q", got, want)
+	}
+}
