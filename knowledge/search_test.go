@@ -527,15 +527,23 @@ func TestSearchRespellsUnknownWords(t *testing.T) {
 		knowledge.Article{ID: "bias", Title: "Work", Body: "The study found discrimination in hiring. Wages rose."},
 		knowledge.Article{ID: "other", Title: "Sport", Body: "The team won on Monday."},
 	)
-	for _, tt := range []struct {
-		query, want string
-	}{
+	checkBestArticles(t, st, []bestArticle{
 		{"enviroment ministry", "env"},                   // misspelt
 		{"Which employers were discriminatory?", "bias"}, // another form
 		{"Envirnoment", ""},                              // too far from any indexed word
 		{"zzzzzz", ""},
 		{"envir0nment", ""}, // digits are not respelt
-	} {
+	})
+}
+
+// bestArticle is a query and the ID of the article it should find first,
+// "" for none.
+type bestArticle struct{ query, want string }
+
+// checkBestArticles searches for each query and checks the first passage's article.
+func checkBestArticles(t *testing.T, st *knowledge.Store, cases []bestArticle) {
+	t.Helper()
+	for _, tt := range cases {
 		ps := mustSearch(t, st, tt.query, knowledge.SearchOptions{})
 		var got string
 		if len(ps) > 0 {
@@ -555,21 +563,10 @@ func TestSearchIrregularForms(t *testing.T) {
 		knowledge.Article{ID: "election", Title: "Result", Body: "The mayor won the city's election last week by a wide margin over three rivals."},
 		knowledge.Article{ID: "polls", Title: "Polls", Body: "A rival could win."},
 	)
-	for _, tt := range []struct {
-		query, want string
-	}{
+	checkBestArticles(t, st, []bestArticle{
 		{"How many cases did she lose?", "court"},  // "lost"
 		{"Who will win the election?", "election"}, // "won"
-	} {
-		ps := mustSearch(t, st, tt.query, knowledge.SearchOptions{})
-		var got string
-		if len(ps) > 0 {
-			got = ps[0].Article.ID
-		}
-		if got != tt.want {
-			t.Errorf("%q: best article %q, want %q", tt.query, got, tt.want)
-		}
-	}
+	})
 }
 
 // TestSearchPassagesShare checks how passages share out the limit: an
