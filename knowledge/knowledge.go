@@ -75,7 +75,22 @@ type SearchOptions struct {
 	// RecencyHalfLife, when positive, favours recently published articles:
 	// an article this old scores half as much recency bonus as a new one.
 	RecencyHalfLife time.Duration
+	// AsOf is the time the question is asked at. When set, articles
+	// published more than a day after it are left out (a day's slack for
+	// time zones), and "recent" means recent before it. The zero value means
+	// now, and then nothing is left out: a wrongly future-dated article stays
+	// findable.
+	AsOf time.Time
 }
+
+// The passage shape answers use, shared by the answer core, the search
+// command and the evaluation, so that what is measured is what users get.
+const (
+	DefaultLimit      = 5 // passages
+	DefaultWindow     = 1 // tied neighbours each side of a match
+	DefaultPerArticle = 2 // passages from one article while others have matches
+	DefaultLead       = 1 // sentences after its match the best passage carries
+)
 
 // PutStatus says what Put did with one article.
 type PutStatus string
