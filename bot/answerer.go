@@ -117,8 +117,15 @@ const (
 // for one. It returns an error only when the knowledge base fails or ctx
 // ends.
 func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, onText func(partial string)) (Answer, error) {
+	return a.AnswerAt(ctx, question, time.Time{}, history, onText)
+}
+
+// AnswerAt is Answer as of a time: articles published more than a day after
+// asOf are left out, and recent means recent before it. The zero asOf means
+// now, with nothing left out (see knowledge.SearchOptions.AsOf).
+func (a *Answerer) AnswerAt(ctx context.Context, question string, asOf time.Time, history []Turn, onText func(partial string)) (Answer, error) {
 	start := a.cfg.Now()
-	ans, err := a.answer(ctx, start, question, history, onText)
+	ans, err := a.answer(ctx, start, question, asOf, history, onText)
 	ans.Timings.TotalMS = a.cfg.Now().Sub(start).Milliseconds()
 	if err == nil {
 		a.log.Debug("answered", "mode", ans.Mode, "citations", len(ans.Citations),
@@ -127,7 +134,7 @@ func (a *Answerer) Answer(ctx context.Context, question string, history []Turn, 
 	return ans, err
 }
 
-func (a *Answerer) answer(ctx context.Context, start time.Time, question string, history []Turn, onText func(string)) (Answer, error) {
+func (a *Answerer) answer(ctx context.Context, start time.Time, question string, asOf time.Time, history []Turn, onText func(string)) (Answer, error) {
 	ans := Answer{Question: question}
 	q := prompts.Clean(question, a.cfg.MaxQuestionRunes)
 	if q == "" {
@@ -144,7 +151,7 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 	if err := ctx.Err(); err != nil {
 		return ans, err
 	}
-	passages, err := a.search(ctx, queries)
+	passages, err := a.search(ctx, queries, asOf)
 	if err != nil {
 		return ans, err
 	}
@@ -234,10 +241,10 @@ func (a *Answerer) callModel(mctx context.Context, msgs []model.Message, onText 
 
 // search returns the passages found for each query in turn, leaving out
 // those an earlier query found.
-func (a *Answerer) search(ctx context.Context, queries []string) ([]knowledge.Passage, error) {
+func (a *Answerer) search(ctx context.Context, queries []string, asOf time.Time) ([]knowledge.Passage, error) {
 	opts := knowledge.SearchOptions{
 		Limit: a.cfg.Passages, Window: a.cfg.Window, PerArticle: a.cfg.PerArticle, Lead: a.cfg.Lead,
-		RecencyHalfLife: a.cfg.RecencyHalfLife,
+		RecencyHalfLife: a.cfg.RecencyHalfLife, AsOf: asOf,
 	}
 	var out []knowledge.Passage
 	seen := map[string]bool{}
