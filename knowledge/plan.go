@@ -7,45 +7,29 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"sort"
 )
 
-// Posting budgets bound how many index entries one search reads from each
-// index. Terms are taken rarest first until the next would exceed the
-// budget (the rarest is always taken); the common terms left out carry
-// little weight in BM25 anyway, and still count in ranking through the words
-// of the candidate sentences.
-const (
-	sentencePostingBudget = 5_000
-	articlePostingBudget  = 2_500
-	// documentLimit is how many best-matching articles lend their evidence
-	// to ranking.
-	documentLimit = 100
-	// countCap is how much of a posting list termStats reads to count it;
-	// longer lists are estimated.
-	countCap = 1_000
-)
+// countCap is how much of a posting list termStats reads to count it;
+// longer lists are estimated.
+const countCap = 1_000
 
 // queryTerm is one word of a query with what the indexes know of it.
 type queryTerm struct {
 	forms []string // the word and its forms the index stems differently
 	stems []string // rough stems of forms, for matching sentence words in Go
-	bit   int      // position in candidate bitmasks
-	// Inverse document frequencies over sentences and over articles.
-	sentenceIDF, articleIDF float64
+	// prefix, for a word read as an indexed one it nearly spells, is that
+	// indexed stem: sentence words that begin with it match.
+	prefix string
+	// How many sentences and articles hold it, and the inverse document
+	// frequency over sentences.
+	sentences, articles int
+	sentenceIDF         float64
 }
 
-// plannedTerm is a term to read the posting list of, with its weight.
-type plannedTerm struct {
-	forms  []string
-	weight float64
-	bit    int
-}
-
-// queryPlan says which terms each index is asked for and how terms weigh.
+// queryPlan is what the indexes know of a query's terms.
 type queryPlan struct {
-	terms                       []queryTerm
-	sentenceTerms, articleTerms []plannedTerm
+	terms               []queryTerm
+	sentences, articles int // how many the store holds (by largest key)
 }
 
 // idf is BM25's inverse document frequency of a term in n of total documents.
@@ -53,8 +37,7 @@ func idf(n, total int) float64 {
 	return math.Log(1 + (float64(total)-float64(n)+0.5)/(float64(n)+0.5))
 }
 
-// plan looks up how many sentences and articles hold each of terms and
-// chooses the terms to read from each index.
+// plan looks up how many sentences and articles hold each of terms.
 func plan(ctx context.Context, conn *sql.Conn, terms []string) (queryPlan, error) {
 	var sentences, articles int64
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce((SELECT max(pk) FROM sentences), 0), coalesce((SELECT max(pk) FROM articles), 0)`).Scan(&sentences, &articles); err != nil {
@@ -64,29 +47,27 @@ func plan(ctx context.Context, conn *sql.Conn, terms []string) (queryPlan, error
 	if err != nil {
 		return queryPlan{}, err
 	}
-	var p queryPlan
-	for i, st := range stats {
+	p := queryPlan{sentences: int(sentences), articles: int(articles)}
+	for _, st := range stats {
 		stems := make([]string, len(st.forms))
 		for j, f := range st.forms {
 			stems[j] = stem(f)
 		}
 		p.terms = append(p.terms, queryTerm{
-			forms: st.forms, stems: stems, bit: i,
+			forms: st.forms, stems: stems, prefix: st.respelled,
+			sentences: st.sentences, articles: st.articles,
 			sentenceIDF: idf(st.sentences, max(int(sentences), st.sentences)),
-			articleIDF:  idf(st.articles, max(int(articles), st.articles)),
 		})
 	}
-	p.sentenceTerms = pickTerms(stats, p.terms, sentencePostingBudget,
-		func(s termStat) int { return s.sentences }, func(t queryTerm) float64 { return t.sentenceIDF })
-	p.articleTerms = pickTerms(stats, p.terms, articlePostingBudget,
-		func(s termStat) int { return s.articles }, func(t queryTerm) float64 { return t.articleIDF })
 	return p, nil
 }
 
 // termStat is how many sentences and articles hold one query term, in
 // any of its forms.
 type termStat struct {
-	forms               []string
+	forms []string
+	// respelled is the indexed word an unknown word was read as, or "".
+	respelled           string
 	sentences, articles int
 }
 
@@ -98,7 +79,7 @@ type termStat struct {
 func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence, maxArticle int64) ([]termStat, error) {
 	stmt, err := conn.PrepareContext(ctx, `SELECT
 		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)),
-		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3))`)
+		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM article_text WHERE article_text MATCH ?1 ORDER BY rowid DESC LIMIT ?3))`)
 	if err != nil {
 		return nil, fmt.Errorf("plan query: %w", err)
 	}
@@ -130,6 +111,7 @@ func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence,
 				if st, err = count(indexed); err != nil {
 					return nil, err
 				}
+				st.respelled = indexed
 			}
 		}
 		stats[i] = st
@@ -208,26 +190,4 @@ func estimate(read string, limit int, maxRowid int64) int {
 		return int(n)
 	}
 	return int(n * maxRowid / (maxRowid - oldest + 1))
-}
-
-// pickTerms returns the terms to read from one index: those it holds,
-// rarest first, within budget postings, and always the rarest.
-func pickTerms(stats []termStat, terms []queryTerm, budget int, freq func(termStat) int, weight func(queryTerm) float64) []plannedTerm {
-	order := make([]int, 0, len(stats))
-	for i, st := range stats {
-		if freq(st) > 0 {
-			order = append(order, i)
-		}
-	}
-	sort.SliceStable(order, func(a, b int) bool { return freq(stats[order[a]]) < freq(stats[order[b]]) })
-	var out []plannedTerm
-	total := 0
-	for _, i := range order {
-		if len(out) > 0 && total+freq(stats[i]) > budget {
-			break
-		}
-		total += freq(stats[i])
-		out = append(out, plannedTerm{forms: terms[i].forms, weight: weight(terms[i]), bit: terms[i].bit})
-	}
-	return out
 }

@@ -7,49 +7,35 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"math"
 	"slices"
-	"sort"
 	"strings"
-	"time"
 )
 
-// candidateLimit is how many best-matching sentences the index hands to
-// ranking; ranking then weighs them with the evidence of their articles.
-const candidateLimit = 100
-
-// candidate is one sentence that matched the query.
+// candidate is one sentence of a best article that matched the query.
 type candidate struct {
 	pk, article int64
 	position    int
 	keyPoint    bool
 	id, text    string
-	bits        int64   // which query terms it holds, by queryTerm.bit
-	idfShare    float64 // share of the query's weight it holds
 	score       float64
-}
-
-// articleEvidence sums up what an article's candidates say about it.
-type articleEvidence struct {
-	best     []float64 // its candidates' sentence scores, best first
-	bits     int64     // the query terms its candidates hold
-	document document
-	score    float64
 }
 
 // Search returns up to opts.Limit passages that best answer query, best
 // first: a matching sentence with up to opts.Window tied neighbours on each
 // side, at most opts.PerArticle passages from one article; the first also
-// carries opts.Lead sentences after its match. Sentences are
-// ranked by BM25 together with evidence from their article: how well the
-// article as a whole matches, several matching sentences, how many of the
-// query's words the article covers, and optionally recency. A word matches
-// its other forms too, irregular ones included ("lose" finds "lost"). Any
-// text is a safe query; one with no words returns no passages.
+// carries opts.Lead sentences after its match.
 //
-// Scoring reads only the index's posting lists, never per-row statistics, and
-// the commonest words of a query are left to ranking (see plan), so a search
-// costs about the same over a million sentences as over a thousand.
+// Search first finds the best articles by BM25 over their title, lead and
+// rest, with every word of the query that can tell articles apart, and
+// weighs them by when they were published: articles published more than a
+// day after opts.AsOf are left out, recent ones are favoured, more so when
+// the question asks about now ("this week", "latest"), and those of the
+// dates it names ("in March", "on April 23") too (see timePrior). Passages
+// then come from the best articles: their sentences scored by BM25 with the
+// whole store's statistics, smoothed with their neighbours, with a bonus for
+// query words near each other, and fused with their article's score. A word
+// matches its other forms too, irregular ones included ("lose" finds
+// "lost"). Any text is a safe query; one with no words returns no passages.
 func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([]Passage, error) {
 	opts = opts.withDefaults()
 	terms := Terms(query)
@@ -65,21 +51,21 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
-	if len(p.sentenceTerms) == 0 {
-		return nil, nil
+	now := opts.AsOf
+	if now.IsZero() {
+		now = s.Now()
 	}
-	cands, err := candidates(ctx, conn, p, candidateLimit)
+	docs, err := bestArticles(ctx, conn, p, opts, now, readTimeFocus(query, now))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
-	if len(cands) == 0 {
+	if len(docs) == 0 {
 		return nil, nil
 	}
-	documents, err := documentMatches(ctx, conn, p)
+	cands, err := scoreSentences(ctx, conn, docs, p, opts)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
-	rank(cands, documents, p, opts, s.Now())
 	passages, err := passages(ctx, conn, cands, opts)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
@@ -127,297 +113,9 @@ func (o SearchOptions) withDefaults() SearchOptions {
 
 // querier runs queries on the database or on one connection of it.
 type querier interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// postingsQuery returns SQL that reads the posting list of each of terms
-// from table and sums, per row, the terms' weights and bits, best first.
-// Arguments come in pairs per term: weight, bit, then the term's FTS5 query.
-//
-// A term's posting list is read newest first and at most perTerm entries
-// of it, so even a query of only common words costs a bounded amount.
-func postingsQuery(table string, terms []plannedTerm, perTerm, limit int) (string, []any) {
-	var b strings.Builder
-	args := make([]any, 0, 3*len(terms)+1)
-	b.WriteString(`SELECT rowid AS pk, sum(w) AS w, sum(bit) AS bits FROM (`)
-	for i, t := range terms {
-		if i > 0 {
-			b.WriteString(` UNION ALL `)
-		}
-		fmt.Fprintf(&b, `SELECT rowid, ? AS w, ? AS bit FROM (SELECT rowid FROM %s WHERE %s MATCH ? ORDER BY rowid DESC LIMIT ?)`, table, table)
-		args = append(args, t.weight, int64(1)<<t.bit, ftsQuery(t.forms), perTerm)
-	}
-	b.WriteString(`) GROUP BY rowid ORDER BY sum(w) DESC, rowid DESC LIMIT ?`)
-	args = append(args, limit)
-	return b.String(), args
-}
-
-// candidates returns the limit sentences whose words weigh most, by the
-// inverse document frequency of the query's rarer terms.
-func candidates(ctx context.Context, q querier, p queryPlan, limit int) ([]*candidate, error) {
-	inner, args := postingsQuery("sentences_fts", p.sentenceTerms, sentencePostingBudget, limit)
-	rows, err := q.QueryContext(ctx, `SELECT s.pk, s.article, s.position, s.key_point, s.id, s.text, m.bits
-		FROM (`+inner+`) AS m JOIN sentences s ON s.pk = m.pk`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("match sentences: %w", err)
-	}
-	defer rows.Close()
-	var out []*candidate
-	for rows.Next() {
-		c := &candidate{}
-		if err := rows.Scan(&c.pk, &c.article, &c.position, &c.keyPoint, &c.id, &c.text, &c.bits); err != nil {
-			return nil, fmt.Errorf("match sentences: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("match sentences: %w", err)
-	}
-	return out, nil
-}
-
-// documentMatches returns, for the articles that best match the query as
-// whole documents, a score in (0, 1], scaled so the best article has 1: the
-// inverse document frequencies of the query terms each holds, and for the
-// best few, BM25 over their text, so that an article about a term outweighs
-// one that mentions it once.
-func documentMatches(ctx context.Context, q querier, p queryPlan) (map[int64]document, error) {
-	if len(p.articleTerms) == 0 {
-		return nil, nil
-	}
-	inner, args := postingsQuery("articles_fts", p.articleTerms, articlePostingBudget, documentLimit)
-	rows, err := q.QueryContext(ctx, `SELECT m.pk, m.w, coalesce(a.published, a.loaded_at / 1000000000)
-		FROM (`+inner+`) AS m JOIN articles a ON a.pk = m.pk`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("match articles: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]document{}
-	var order []int64 // best first, as the index ranked them
-	for rows.Next() {
-		var pk, published int64
-		var w float64
-		if err := rows.Scan(&pk, &w, &published); err != nil {
-			return nil, fmt.Errorf("match articles: %w", err)
-		}
-		out[pk] = document{score: w, published: time.Unix(published, 0)}
-		order = append(order, pk)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("match articles: %w", err)
-	}
-	// Weighing multiplies a score by at most 1+documentK1: articles too far
-	// behind the best to overtake it keep their plain scores, and so do
-	// those past the best tfDocuments, to bound the text read.
-	n := 0
-	for n < min(len(order), tfDocuments) && out[order[n]].score*(1+documentK1) >= out[order[0]].score {
-		n++
-	}
-	if err := weighTermFrequencies(ctx, q, out, order[:n], p); err != nil {
-		return nil, err
-	}
-	best := 0.0
-	for _, d := range out {
-		best = math.Max(best, d.score)
-	}
-	for pk, d := range out {
-		d.score /= best
-		out[pk] = d
-	}
-	return out, nil
-}
-
-// tfDocuments is the most articles a search weighs by their text.
-const tfDocuments = 20
-
-// BM25's parameters for whole articles: term frequency saturates early,
-// since news repeats its subject's name, and long articles are favoured
-// less than with sentences.
-const (
-	documentK1 = 0.9
-	documentB  = 0.4
-)
-
-// weighTermFrequencies scales the scores of docs pks by BM25's term
-// frequency factor, read from their text: a term used once, in an article
-// of average length among them, keeps its weight; one used often counts up
-// to 1+documentK1 times.
-func weighTermFrequencies(ctx context.Context, q querier, docs map[int64]document, pks []int64, p queryPlan) error {
-	if len(pks) == 0 {
-		return nil
-	}
-	args := make([]any, len(pks))
-	for i, pk := range pks {
-		args[i] = pk
-	}
-	rows, err := q.QueryContext(ctx, `SELECT pk, title || ' ' || key_points || ' ' || body FROM articles WHERE pk IN (`+placeholders(len(args))+`)`, args...)
-	if err != nil {
-		return fmt.Errorf("weigh articles: %w", err)
-	}
-	defer rows.Close()
-	// Each term counts the words of any of its forms.
-	var stems []string
-	var owner []int
-	for i, t := range p.terms {
-		stems = append(stems, t.stems...)
-		for range t.stems {
-			owner = append(owner, i)
-		}
-	}
-	type counts struct {
-		pk    int64
-		tf    []int
-		words int
-	}
-	var all []counts
-	total := 0
-	for rows.Next() {
-		var text string
-		c := counts{}
-		if err := rows.Scan(&c.pk, &text); err != nil {
-			return fmt.Errorf("weigh articles: %w", err)
-		}
-		tf, words := countStems(text, stems)
-		c.tf, c.words = make([]int, len(p.terms)), words
-		for j, n := range tf {
-			c.tf[owner[j]] += n
-		}
-		total += c.words
-		all = append(all, c)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("weigh articles: %w", err)
-	}
-	avgWords := math.Max(float64(total)/float64(max(len(all), 1)), 1)
-	for _, c := range all {
-		weighted, plain := 0.0, 0.0
-		for i, t := range p.terms {
-			if c.tf[i] == 0 {
-				continue
-			}
-			tf := float64(c.tf[i])
-			weighted += t.articleIDF * tf * (documentK1 + 1) / (tf + documentK1*(1-documentB+documentB*float64(c.words)/avgWords))
-			plain += t.articleIDF
-		}
-		if plain > 0 {
-			d := docs[c.pk]
-			d.score *= weighted / plain
-			docs[c.pk] = d
-		}
-	}
-	return nil
-}
-
-// document is an article's match as a whole.
-type document struct {
-	score     float64 // scaled so the best article has 1
-	published time.Time
-}
-
-// Ranking weights. A sentence's score is its own BM25 (scaled so the best
-// candidate has 1) plus its article's evidence: how much of the query's
-// weight the article as a whole holds (see documentMatches) dominates,
-// because the question is usually about one article and its other sentences
-// say so.
-const (
-	weightArticle  = 4.0  // the whole article's match, scaled so the best has 1
-	weightBest     = 0.3  // the article's best matching sentences together
-	weightCoverage = 0.2  // share of the query's words found in the article's matches
-	weightOwnTerms = 0.3  // share of the query's words in the sentence itself
-	weightKeyPoint = 0.05 // summary bullets state the main facts
-	weightRecency  = 0.5  // new articles, when asked for
-)
-
-// BM25's parameters: term-frequency saturation and length normalisation.
-const (
-	bm25K1 = 1.2
-	bm25B  = 0.75
-)
-
-// rank scores candidates in place and sorts them best first.
-func rank(cands []*candidate, documents map[int64]document, p queryPlan, opts SearchOptions, now time.Time) {
-	totalIDF := 0.0
-	for _, t := range p.terms {
-		totalIDF += t.sentenceIDF
-	}
-	// Which terms each candidate holds: the index says so for the terms it
-	// was asked for; the sentence's words tell for the rest.
-	avgLen := 0.0
-	lengths := make([]int, len(cands))
-	for i, c := range cands {
-		ws := words(c.text)
-		lengths[i] = len(ws)
-		avgLen += float64(len(ws))
-		for _, t := range p.terms {
-			if c.bits&(1<<t.bit) == 0 && containsStem(ws, t.stems) {
-				c.bits |= 1 << t.bit
-			}
-		}
-	}
-	avgLen = math.Max(avgLen/float64(len(cands)), 1)
-	best := 0.0
-	for i, c := range cands {
-		norm := (bm25K1 + 1) / (1 + bm25K1*(1-bm25B+bm25B*float64(lengths[i])/avgLen))
-		for _, t := range p.terms {
-			if c.bits&(1<<t.bit) != 0 {
-				c.score += t.sentenceIDF * norm
-				c.idfShare += t.sentenceIDF / totalIDF
-			}
-		}
-		best = math.Max(best, c.score)
-	}
-	if best == 0 {
-		best = 1
-	}
-	articles := map[int64]*articleEvidence{}
-	for _, c := range cands {
-		c.score /= best
-		ev := articles[c.article]
-		if ev == nil {
-			ev = &articleEvidence{document: documents[c.article]}
-			articles[c.article] = ev
-		}
-		ev.best = append(ev.best, c.score)
-		ev.bits |= c.bits
-	}
-	for _, ev := range articles {
-		sort.Sort(sort.Reverse(sort.Float64Slice(ev.best)))
-		// Diminishing returns: the second and third matching sentences add
-		// evidence that the article is about the question.
-		agg := 0.0
-		for i, v := range ev.best[:min(3, len(ev.best))] {
-			agg += v / float64(int(1)<<i)
-		}
-		covered := 0.0
-		for _, t := range p.terms {
-			if ev.bits&(1<<t.bit) != 0 {
-				covered += t.sentenceIDF / totalIDF
-			}
-		}
-		ev.score = weightBest*agg/1.75 + weightCoverage*covered + weightArticle*ev.document.score
-		if opts.RecencyHalfLife > 0 && !ev.document.published.IsZero() {
-			age := now.Sub(ev.document.published)
-			ev.score += weightRecency * math.Exp2(-math.Max(age.Hours(), 0)/opts.RecencyHalfLife.Hours())
-		}
-	}
-	for _, c := range cands {
-		c.score += articles[c.article].score + weightOwnTerms*c.idfShare
-		if c.keyPoint {
-			c.score += weightKeyPoint
-		}
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-}
-
-// containsStem reports whether any of words has one of the rough stems.
-func containsStem(words []string, stems []string) bool {
-	for _, w := range words {
-		if slices.Contains(stems, stem(w)) {
-			return true
-		}
-	}
-	return false
 }
 
 // span is a run of positions [from, to] of one article, with its best candidate.
@@ -455,7 +153,13 @@ func chooseSpans(cands []*candidate, opts SearchOptions) []*span {
 	var over []*candidate // candidates past their article's share
 	for _, c := range cands {
 		if len(spans) == opts.Limit {
-			break
+			// No room for another passage, but a match right beside a
+			// passage's own still joins it.
+			if sp := touching(c); sp != nil && c.position >= sp.best.position-1 && c.position <= sp.best.position+1 {
+				sp.matched = append(sp.matched, c.id)
+				sp.from, sp.to = min(sp.from, c.position), max(sp.to, c.position)
+			}
+			continue
 		}
 		switch sp := touching(c); {
 		case sp != nil:
@@ -558,28 +262,6 @@ func leadOn(spans []*span, lead int) {
 		}
 	}
 	spans[0].to = to
-}
-
-// countStems counts the words of text and, for each of stems, the words
-// with that stem (see words and stem), without splitting text into strings:
-// weighing articles reads a hundred of them per search.
-func countStems(text string, stems []string) (tf []int, n int) {
-	tf = make([]int, len(stems))
-	eachWord(text, func(w string) {
-		if len(w) >= 64 {
-			return
-		}
-		n++
-		for j, st := range stems {
-			// A word's stem is a prefix of it: only words that begin with
-			// st need stemming.
-			if len(w) >= len(st) && len(st) > 0 && w[0]|0x20 == st[0]|0x20 &&
-				strings.EqualFold(w[:len(st)], st) && stem(strings.ToLower(w)) == st {
-				tf[j]++
-			}
-		}
-	})
-	return tf, n
 }
 
 // articlesByPK reads the articles of spans in one query.

@@ -103,7 +103,7 @@ func TestSearchInvariants(t *testing.T) {
 		"When will the harbour reopen?":           "harbour",
 		"How did the council vote on the budget?": "budget",
 		"When do the first vaccine doses ship?":   "vaccine",
-		"When is the election?":                   "election",
+		"When is the election date?":              "election",
 	} {
 		if ps := mustSearch(t, st, q, knowledge.SearchOptions{}); len(ps) == 0 || ps[0].Article.ID != want {
 			t.Errorf("%q: top %v, want article %s", q, passageIDs(ps), want)
@@ -167,31 +167,82 @@ func TestSearchRecency(t *testing.T) {
 		ID: "new", Title: "Harvest report two", Published: testTime.Add(-24 * time.Hour),
 		Body: "The zorblax harvest broke records this year.",
 	}
+	undated := knowledge.Article{
+		ID: "undated", Title: "Harvest report three",
+		Body: "The zorblax harvest broke records this year.",
+	}
 	for _, tt := range []struct {
 		name  string
 		order []knowledge.Article
 	}{
-		{name: "OldLoadedFirst", order: []knowledge.Article{old, recent}},
-		{name: "NewLoadedFirst", order: []knowledge.Article{recent, old}},
+		{name: "OldLoadedFirst", order: []knowledge.Article{old, undated, recent}},
+		{name: "NewLoadedFirst", order: []knowledge.Article{recent, undated, old}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			st := knowledgetest.MustOpenDB(t)
 			st.Now = (&clock{testTime}).Now
 			mustPut(t, st, append(sampleArticles(), tt.order...)...)
-			ps := mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{RecencyHalfLife: 7 * 24 * time.Hour})
-			if len(ps) != 2 || ps[0].Article.ID != "new" || ps[1].Article.ID != "old" {
-				t.Fatalf("ranking %v, want new then old", passageIDs(ps))
+			// News questions are about now: of equal matches, the newer
+			// comes first, and an undated one sits between.
+			for _, opts := range []knowledge.SearchOptions{{}, {RecencyHalfLife: 7 * 24 * time.Hour}} {
+				ps := mustSearch(t, st, "zorblax harvest", opts)
+				if got := articleIDs(ps); !slices.Equal(got, []string{"new", "undated", "old"}) {
+					t.Fatalf("%+v: ranking %v, want new, undated, old", opts, got)
+				}
+				if !(ps[0].Score > ps[1].Score && ps[1].Score > ps[2].Score) {
+					t.Errorf("%+v: scores %v, %v, %v, want decreasing", opts, ps[0].Score, ps[1].Score, ps[2].Score)
+				}
 			}
-			if !(ps[0].Score > ps[1].Score) {
-				t.Errorf("scores %v and %v, want the newer higher", ps[0].Score, ps[1].Score)
+			// As of a time before the new article, it is left out; the
+			// undated one stays.
+			ps := mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{AsOf: testTime.Add(-10 * 24 * time.Hour)})
+			if got := articleIDs(ps); !slices.Equal(got, []string{"undated", "old"}) {
+				t.Errorf("as of ten days ago: %v, want undated, old", got)
 			}
-			// Without recency the two match equally.
-			ps = mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{})
-			if len(ps) != 2 || ps[0].Score != ps[1].Score {
-				t.Errorf("without recency: %v, want two passages of equal score", ps)
+			// A day's slack for time zones.
+			ps = mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{AsOf: testTime.Add(-36 * time.Hour)})
+			if got := articleIDs(ps); !slices.Contains(got, "new") {
+				t.Errorf("as of half a day before the new article: %v, want it kept", got)
 			}
 		})
 	}
+}
+
+// TestSearchRecencyKeepsTheOnlyAnswer checks that favouring recent articles
+// does not bury the one article about a question under newer ones that only
+// share some of its words.
+func TestSearchRecencyKeepsTheOnlyAnswer(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	st.Now = (&clock{testTime}).Now
+	var batch []knowledge.Article
+	for i := range 30 {
+		a := generatedArticle(i)
+		a.Published = testTime.Add(-time.Duration(i) * time.Hour)
+		a.Body += " The harvest was late this year."
+		batch = append(batch, a)
+	}
+	batch = append(batch, knowledge.Article{
+		ID: "archive", Title: "Zorblax harvest fails", Published: testTime.Add(-3 * 365 * 24 * time.Hour),
+		Body: "The zorblax harvest failed after the drought. Farmers lost half the zorblax crop.",
+	})
+	mustPut(t, st, batch...)
+	for _, q := range []string{"Why did the zorblax harvest fail?", "What happened to the zorblax harvest this week?"} {
+		ps := mustSearch(t, st, q, knowledge.SearchOptions{})
+		if len(ps) == 0 || ps[0].Article.ID != "archive" {
+			t.Errorf("%q: %v, want the archive article first", q, passageIDs(ps))
+		}
+	}
+}
+
+// articleIDs returns the distinct articles of passages, in order.
+func articleIDs(ps []knowledge.Passage) []string {
+	var out []string
+	for _, p := range ps {
+		if !slices.Contains(out, p.Article.ID) {
+			out = append(out, p.Article.ID)
+		}
+	}
+	return out
 }
 
 // hostileQueries are user texts that must never break a search.

@@ -277,6 +277,7 @@ type putter struct {
 	findByID, findByURL, findByHash     *sql.Stmt
 	insertArticle, updateArticle, touch *sql.Stmt
 	deleteSentences, indexSentences     *sql.Stmt
+	indexText, unindexText              *sql.Stmt
 	// insertStmts holds multi-row sentence inserts by row count, prepared on first use.
 	insertStmts map[int]*sql.Stmt
 }
@@ -296,6 +297,8 @@ func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
 		{&p.touch, `UPDATE articles SET url = ?, source = ?, published = ?, updated_at = ? WHERE pk = ?`},
 		{&p.deleteSentences, `DELETE FROM sentences WHERE article = ?`},
 		{&p.indexSentences, `INSERT INTO sentences_fts (rowid, text) SELECT pk, text FROM sentences WHERE article = ?`},
+		{&p.indexText, `INSERT INTO article_text (rowid, title, lead, rest) VALUES (?, ?, ?, ?)`},
+		{&p.unindexText, `DELETE FROM article_text WHERE rowid = ?`},
 	}
 	for _, st := range stmts {
 		prepared, err := tx.PrepareContext(ctx, st.sql)
@@ -309,7 +312,7 @@ func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
 }
 
 func (p *putter) close() {
-	for _, st := range []*sql.Stmt{p.findByID, p.findByURL, p.findByHash, p.insertArticle, p.updateArticle, p.touch, p.deleteSentences, p.indexSentences} {
+	for _, st := range []*sql.Stmt{p.findByID, p.findByURL, p.findByHash, p.insertArticle, p.updateArticle, p.touch, p.deleteSentences, p.indexSentences, p.indexText, p.unindexText} {
 		if st != nil {
 			st.Close()
 		}
@@ -413,6 +416,9 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 	if _, err := p.deleteSentences.ExecContext(ctx, old.pk); err != nil {
 		return "", err
 	}
+	if _, err := p.unindexText.ExecContext(ctx, old.pk); err != nil {
+		return "", err
+	}
 	return Updated, p.insertSentences(ctx, old.pk, *a)
 }
 
@@ -435,9 +441,32 @@ func (p *putter) checkURL(ctx context.Context, url string, old stored) error {
 // sentenceRows is the most sentences one INSERT statement writes.
 const sentenceRows = 64
 
-// insertSentences writes the article's sentences, many rows per statement.
+// leadSentences is how many sentences of the body, after the key points,
+// make an article's lead: news states its main facts first.
+const leadSentences = 3
+
+// insertSentences writes the article's sentences, many rows per statement,
+// and indexes them and the whole article.
 func (p *putter) insertSentences(ctx context.Context, pk int64, a Article) error {
 	all := Split(a)
+	var lead, rest strings.Builder
+	body := 0
+	for _, s := range all {
+		b := &rest
+		if s.KeyPoint || body < leadSentences {
+			b = &lead
+		}
+		if !s.KeyPoint {
+			body++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s.Text)
+	}
+	if _, err := p.indexText.ExecContext(ctx, pk, a.Title, lead.String(), rest.String()); err != nil {
+		return fmt.Errorf("index article: %w", err)
+	}
 	for len(all) > 0 {
 		chunk := all[:min(len(all), sentenceRows)]
 		all = all[len(chunk):]

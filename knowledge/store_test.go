@@ -399,7 +399,7 @@ func TestPutReplacesText(t *testing.T) {
 			if got, _ := st.Sentences(ctx, oldIDs); len(got) != 0 {
 				t.Errorf("old sentences still stored: %v", got)
 			}
-			for _, table := range []string{"sentences_fts", "articles_fts"} {
+			for _, table := range []string{"sentences_fts", "article_text"} {
 				if n := ftsCount(t, st, table, "zebra"); n != 0 {
 					t.Errorf("%s still has %d rows for zebra", table, n)
 				}
@@ -407,8 +407,8 @@ func TestPutReplacesText(t *testing.T) {
 					t.Errorf("%s has no row for giraffe", table)
 				}
 			}
-			if n := ftsCount(t, st, "articles_fts", "update"); n != 1 {
-				t.Errorf("articles_fts has %d rows with the new title's word, want 1", n)
+			if n := ftsCount(t, st, "article_text", "update"); n != 1 {
+				t.Errorf("article_text has %d rows with the new title's word, want 1", n)
 			}
 			if _, sents := mustCount(t, st); sents != totalSentences(append(sampleArticles(), withID(tt.new, old.ID))...) {
 				t.Errorf("%d sentences stored, want only the current ones", sents)
@@ -612,7 +612,7 @@ func TestRemove(t *testing.T) {
 					t.Errorf("search still returns the removed article: %v", p.Matched)
 				}
 			}
-			for _, table := range []string{"sentences_fts", "articles_fts"} {
+			for _, table := range []string{"sentences_fts", "article_text"} {
 				if n := ftsCount(t, st, table, "ferries"); n != 0 {
 					t.Errorf("%s still has %d rows for a word only in the removed article", table, n)
 				}

@@ -179,30 +179,6 @@ func FuzzTerms(f *testing.F) {
 	})
 }
 
-// FuzzCountStems checks that countStems counts as words and stem do.
-func FuzzCountStems(f *testing.F) {
-	for _, s := range []string{"The Storms stormed, storm-like; STORMING!", "Café naïve 日本 storm\xff storms", strings.Repeat("s", 70) + " storm", ""} {
-		f.Add(s, "storm")
-	}
-	f.Add("Discrimination discriminated", "discrimin")
-	f.Fuzz(func(t *testing.T, text, term string) {
-		stems := []string{stem(strings.ToLower(term)), "storm"}
-		tf, n := countStems(text, stems)
-		ws := words(text)
-		want := make([]int, len(stems))
-		for _, w := range ws {
-			for i, st := range stems {
-				if stem(w) == st {
-					want[i]++
-				}
-			}
-		}
-		if n != len(ws) || !slices.Equal(tf, want) {
-			t.Errorf("countStems(%q, %q) = %v, %d words; words and stem give %v, %d", text, stems, tf, n, want, len(ws))
-		}
-	})
-}
-
 func TestKeywords(t *testing.T) {
 	for _, tt := range []struct {
 		text string

@@ -192,10 +192,22 @@ func ftsCount(tb testing.TB, st *knowledge.Store, table, query string) int {
 // comparing them with their content tables.
 func checkIndexes(tb testing.TB, st *knowledge.Store) {
 	tb.Helper()
-	for _, table := range []string{"sentences_fts", "articles_fts"} {
+	for _, table := range []string{"sentences_fts", "article_text"} {
 		_, err := st.DB().ExecContext(context.Background(), `INSERT INTO `+table+`(`+table+`, rank) VALUES ('integrity-check', 1)`)
 		if err != nil {
 			tb.Errorf("%s integrity check: %v", table, err)
 		}
+	}
+	// The article index holds no text of its own: it must hold one row for
+	// each stored article, and no other.
+	var missing, extra int
+	err := st.DB().QueryRowContext(context.Background(), `SELECT
+		(SELECT count(*) FROM articles WHERE pk NOT IN (SELECT rowid FROM article_text)),
+		(SELECT count(*) FROM article_text WHERE rowid NOT IN (SELECT pk FROM articles))`).Scan(&missing, &extra)
+	if err != nil {
+		tb.Fatalf("compare article_text with articles: %v", err)
+	}
+	if missing != 0 || extra != 0 {
+		tb.Errorf("article_text misses %d stored articles and holds %d removed ones", missing, extra)
 	}
 }

@@ -1,0 +1,399 @@
+//go:build sqlite_fts5
+
+package knowledge
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Column weights of BM25 over whole articles: a word of the title says more
+// about what an article is about than one of its lead, and one of the lead
+// more than one further down.
+var (
+	weightTitle = 3.0
+	weightLead  = 1.5
+	weightRest  = 1.0
+)
+
+const (
+	// articlePool is how many articles, best by BM25, the time prior
+	// reorders.
+	articlePool = 100
+	// passageArticles is how many of the best articles passages come from,
+	// at least.
+	passageArticles = 10
+	// asOfSlack is how long after the as-of time an article may be
+	// published and still count: dates are often a time zone off.
+	asOfSlack = 24 * time.Hour
+)
+
+// rankedArticle is an article that matched the query, with its score: its
+// BM25 scaled so the best has 1, plus its time prior.
+type rankedArticle struct {
+	pk        int64
+	id        string
+	published time.Time // zero when unknown
+	bm25      float64
+	score     float64
+}
+
+// bestArticles returns the articles that best match the query by BM25
+// over their title, lead and rest, weighed by when they were published,
+// best first: at most rerankArticles of them.
+//
+// FTS5's bm25() scores each form of each term on its own, which gives its
+// term frequency part (saturated, normalised by the article's length over
+// the weighted columns) once divided by FTS5's inverse document frequency.
+// That part is weighted here by BM25's non-negative inverse document
+// frequency: FTS5's own floors a word that half the articles hold to
+// nothing, which in a store of a handful of articles is most words. The
+// query reads every article of every term, except, in a large store, the
+// terms that more than half its articles hold: there each weighs less than a
+// tenth of a rare word, and their posting lists are the costliest to read.
+func bestArticles(ctx context.Context, q querier, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
+		return nil, fmt.Errorf("match articles: %w", err)
+	}
+	stmt, err := q.PrepareContext(ctx, `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`)
+	if err != nil {
+		return nil, fmt.Errorf("match articles: %w", err)
+	}
+	defer stmt.Close()
+	scores := map[int64]float64{}
+	for _, t := range p.terms {
+		if t.articles == 0 || t.articles*2 > total && t.articles > commonArticles {
+			continue
+		}
+		weight := idf(t.articles, max(total, t.articles))
+		for _, form := range t.forms {
+			if err := termScores(ctx, stmt, form, total, weight, scores); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !opts.AsOf.IsZero() {
+		if err := leaveOutPublishedAfter(ctx, q, opts.AsOf.Add(asOfSlack), scores); err != nil {
+			return nil, err
+		}
+	}
+	if len(scores) == 0 {
+		return nil, nil
+	}
+	out := make([]*rankedArticle, 0, len(scores))
+	best := 0.0
+	for pk, sc := range scores {
+		out = append(out, &rankedArticle{pk: pk, bm25: sc})
+		best = max(best, sc)
+	}
+	// The pool: the best by BM25, ties broken by key only to bound it; the
+	// order that counts is decided below, with the article IDs.
+	slices.SortFunc(out, func(a, b *rankedArticle) int {
+		return cmp.Or(cmp.Compare(b.bm25, a.bm25), cmp.Compare(a.pk, b.pk))
+	})
+	cut := min(articlePool, len(out))
+	for cut < len(out) && out[cut].bm25 == out[cut-1].bm25 {
+		cut++ // keep all that tie with the last
+	}
+	out = out[:cut]
+	if err := fillArticles(ctx, q, out); err != nil {
+		return nil, err
+	}
+	for _, r := range out {
+		r.score = timePrior(r.published, now, opts.RecencyHalfLife, focus) + r.bm25/best
+	}
+	slices.SortFunc(out, func(a, b *rankedArticle) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.id, b.id))
+	})
+	return out[:min(int(rerankArticles), len(out))], nil
+}
+
+// commonArticles is how many articles a term must be in before it may be
+// left out of article ranking for being in more than half of them.
+const commonArticles = 1_000
+
+// termScores adds, for each article that holds form, weight times form's
+// BM25 term frequency part to scores. stmt is the FTS5 query that scores
+// one form in each of the total articles.
+func termScores(ctx context.Context, stmt *sql.Stmt, form string, total int, weight float64, scores map[int64]float64) error {
+	rows, err := stmt.QueryContext(ctx, weightTitle, weightLead, weightRest, ftsQuery([]string{form}))
+	if err != nil {
+		return fmt.Errorf("match articles: %w", err)
+	}
+	defer rows.Close()
+	type hit struct {
+		pk int64
+		s  float64
+	}
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.pk, &h.s); err != nil {
+			return fmt.Errorf("match articles: %w", err)
+		}
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("match articles: %w", err)
+	}
+	// FTS5's inverse document frequency of the form, as bm25() computes it.
+	n := float64(len(hits))
+	ftsIDF := math.Log((float64(total) - n + 0.5) / (n + 0.5))
+	if ftsIDF <= 0 {
+		ftsIDF = 1e-6
+	}
+	for _, h := range hits {
+		scores[h.pk] += weight * h.s / ftsIDF
+	}
+	return nil
+}
+
+// leaveOutPublishedAfter deletes from scores the articles published after t.
+func leaveOutPublishedAfter(ctx context.Context, q querier, t time.Time, scores map[int64]float64) error {
+	rows, err := q.QueryContext(ctx, `SELECT pk FROM articles WHERE published > ?`, t.Unix())
+	if err != nil {
+		return fmt.Errorf("leave out later articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pk int64
+		if err := rows.Scan(&pk); err != nil {
+			return fmt.Errorf("leave out later articles: %w", err)
+		}
+		delete(scores, pk)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("leave out later articles: %w", err)
+	}
+	return nil
+}
+
+// fillArticles reads the IDs and publication times of arts.
+func fillArticles(ctx context.Context, q querier, arts []*rankedArticle) error {
+	if len(arts) == 0 {
+		return nil
+	}
+	args := make([]any, len(arts))
+	byPK := make(map[int64]*rankedArticle, len(arts))
+	for i, r := range arts {
+		args[i] = r.pk
+		byPK[r.pk] = r
+	}
+	rows, err := q.QueryContext(ctx, `SELECT pk, id, coalesce(published, 0) FROM articles WHERE pk IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("read articles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pk, published int64
+		var id string
+		if err := rows.Scan(&pk, &id, &published); err != nil {
+			return fmt.Errorf("read articles: %w", err)
+		}
+		if r := byPK[pk]; r != nil {
+			r.id = id
+			if published != 0 {
+				r.published = time.Unix(published, 0)
+			}
+		}
+	}
+	return rows.Err()
+}
+
+// The time prior's weights, against an article BM25 scaled so the best
+// article has 1: small enough that the only article about a question wins
+// over newer ones that merely share its words.
+var (
+	// recencyBase favours recent articles a little whatever the question:
+	// news questions are about now.
+	recencyBase = 0.1
+	// recencyAsked is added, in proportion, when the question says it is
+	// about now ("today", "this week", "latest").
+	recencyAsked = 0.3
+	// periodNamed favours articles published in a period the question
+	// names ("in March", "on April 23", "2023").
+	periodNamed = 0.3
+	// defaultHalfLife is how old an article is when its recency counts
+	// half: news stays current for a week or two.
+	defaultHalfLife = 14 * 24 * time.Hour
+	articleCut      = 0.0
+)
+
+// timePrior is an article's bonus for when it was published, as of now. An
+// undated article gets the recency of one halfLife old and no period bonus:
+// neither favoured nor dropped.
+func timePrior(published, now time.Time, halfLife time.Duration, focus timeFocus) float64 {
+	if halfLife <= 0 {
+		halfLife = defaultHalfLife
+	}
+	weight := recencyBase + recencyAsked*focus.recency
+	if published.IsZero() {
+		return weight / 2
+	}
+	age := max(now.Sub(published), 0)
+	prior := weight * math.Exp2(-age.Hours()/halfLife.Hours())
+	for _, pd := range focus.periods {
+		if !published.Before(pd.from.Add(-asOfSlack)) && published.Before(pd.to.Add(asOfSlack)) {
+			prior += periodNamed
+			break
+		}
+	}
+	return prior
+}
+
+// Sentence scoring within the best articles.
+var (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+	// weightNeighbour is how much of its best neighbour's score a sentence
+	// borrows: the sentences around a match often carry its answer.
+	weightNeighbour = 0.3
+	// weightNear is the bonus, per pair of different query words at most
+	// nearWords apart, in units of the pair's mean inverse document
+	// frequency: words of a question that stand together in a sentence
+	// speak of the same thing.
+	weightNear = 0.15
+	nearWords  = 3.0
+	// weightArticleFused is how much the article's own score counts beside
+	// the sentence's.
+	weightArticleFused = 1.0
+	weightKeyPoint     = 0.05
+	// weightPassage is how much an article's best sentence counts towards
+	// the article's own score: an article whose question words stand
+	// together in one sentence is more likely about the question than one
+	// that scatters them.
+	weightPassage  = 0.0
+	rerankArticles = 30.0
+)
+
+// scoreSentences reads the sentences of docs and scores those that hold a
+// query word, best first.
+func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p queryPlan, opts SearchOptions) ([]*candidate, error) {
+	args := make([]any, len(docs))
+	byPK := make(map[int64]*rankedArticle, len(docs))
+	for i, d := range docs {
+		args[i] = d.pk
+		byPK[d.pk] = d
+	}
+	rows, err := q.QueryContext(ctx, `SELECT pk, article, position, key_point, id, text FROM sentences
+		WHERE article IN (`+placeholders(len(args))+`) ORDER BY article, position`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read sentences: %w", err)
+	}
+	defer rows.Close()
+	var all []*candidate
+	var own []float64
+	var lengths []int
+	for rows.Next() {
+		c := &candidate{}
+		if err := rows.Scan(&c.pk, &c.article, &c.position, &c.keyPoint, &c.id, &c.text); err != nil {
+			return nil, fmt.Errorf("read sentences: %w", err)
+		}
+		all = append(all, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read sentences: %w", err)
+	}
+	// Term frequencies and positions of query words in each sentence.
+	type match struct {
+		term, at int
+	}
+	tfs := make([][]int, len(all))
+	near := make([]float64, len(all))
+	total := 0
+	for i, c := range all {
+		tfs[i] = make([]int, len(p.terms))
+		var ms []match
+		n := 0
+		eachWord(c.text, func(w string) {
+			if len(w) >= 64 {
+				return
+			}
+			lower := strings.ToLower(w)
+			st := stem(lower)
+			for j, t := range p.terms {
+				if slices.Contains(t.stems, st) || t.prefix != "" && strings.HasPrefix(lower, t.prefix) {
+					tfs[i][j]++
+					ms = append(ms, match{j, n})
+					break
+				}
+			}
+			n++
+		})
+		for k := 1; k < len(ms); k++ {
+			a, b := ms[k-1], ms[k]
+			if a.term != b.term && float64(b.at-a.at) <= nearWords {
+				near[i] += weightNear * (p.terms[a.term].sentenceIDF + p.terms[b.term].sentenceIDF) / 2
+			}
+		}
+		lengths = append(lengths, n)
+		total += n
+	}
+	avgLen := math.Max(float64(total)/float64(max(len(all), 1)), 1)
+	own = make([]float64, len(all))
+	for i := range all {
+		norm := bm25K1 * (1 - bm25B + bm25B*float64(lengths[i])/avgLen)
+		for j, t := range p.terms {
+			if tf := float64(tfs[i][j]); tf > 0 {
+				own[i] += t.sentenceIDF * tf * (bm25K1 + 1) / (tf + norm)
+			}
+		}
+		if own[i] > 0 {
+			own[i] += near[i]
+		}
+	}
+	// An article's best sentence is evidence for the article.
+	bestOwn, bestOwnAll := map[int64]float64{}, 0.0
+	for i, c := range all {
+		bestOwn[c.article] = max(bestOwn[c.article], own[i])
+		bestOwnAll = max(bestOwnAll, own[i])
+	}
+	if bestOwnAll > 0 {
+		for _, d := range docs {
+			d.score += weightPassage * bestOwn[d.pk] / bestOwnAll
+		}
+	}
+	slices.SortFunc(docs, func(a, b *rankedArticle) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.id, b.id))
+	})
+	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
+	kept := map[int64]bool{}
+	for _, d := range docs[:min(n, len(docs))] {
+		kept[d.pk] = true
+	}
+	var out []*candidate
+	best := 0.0
+	for i, c := range all {
+		if own[i] == 0 || !kept[c.article] {
+			continue
+		}
+		// Neighbours in the same article and the same part of it.
+		neighbour := 0.0
+		for _, j := range []int{i - 1, i + 1} {
+			if j >= 0 && j < len(all) && all[j].article == c.article && all[j].keyPoint == c.keyPoint {
+				neighbour = max(neighbour, own[j])
+			}
+		}
+		c.score = own[i] + weightNeighbour*neighbour
+		best = max(best, c.score)
+		out = append(out, c)
+	}
+	bestArticle := docs[0].score
+	for _, c := range out {
+		c.score = c.score/best + weightArticleFused*byPK[c.article].score/bestArticle
+		if c.keyPoint {
+			c.score += weightKeyPoint
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(byPK[a.article].id, byPK[b.article].id), cmp.Compare(a.position, b.position))
+	})
+	return out, nil
+}
