@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -18,31 +19,37 @@ import (
 
 var askCommand = command{
 	name:  "ask",
-	usage: "[--json] QUESTION",
+	usage: "[--as-of DATE] [--json] QUESTION",
 	summary: `Answers QUESTION from the loaded articles, citing their sentences.
 With a language model configured (OPENAI_MODEL, OPENAI_BASE_URL), the model
 writes the answer and every citation is checked against the stored sentences;
 without one, or when the model fails, the answer is an extract of the
-best-supported sentences. On a terminal the answer streams as it is written.`,
+best-supported sentences. On a terminal the answer streams as it is written.
+With --as-of, the question is answered as if asked then.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
-		asJSON := fs.Bool("json", false, `print one JSON object: question, answer, mode, citations, timings`)
+		asOfText := asOfFlag(fs)
+		asJSON := fs.Bool("json", false, `print one JSON object: question, as_of, answer, mode, citations, timings`)
 		return func(ctx context.Context, a *app, args []string) error {
 			question := strings.TrimSpace(strings.Join(args, " "))
 			if question == "" {
 				return fmt.Errorf("%w: no question", errUsage)
+			}
+			asOf, err := parseAsOfFlag(*asOfText)
+			if err != nil {
+				return err
 			}
 			answerer, err := newAnswerer(ctx, a)
 			if err != nil {
 				return err
 			}
 			live := newLiveText(a.stdout, !*asJSON)
-			ans, err := answerer.Answer(ctx, question, nil, live.update)
+			ans, err := answerer.AnswerAt(ctx, question, asOf, nil, live.update)
 			if err != nil {
 				live.clear()
 				return err
 			}
 			if *asJSON {
-				return writeAnswerJSON(a.stdout, ans)
+				return writeAnswerJSON(a.stdout, ans, asOf)
 			}
 			live.clear()
 			_, err = fmt.Fprintln(a.stdout, bot.Render(ans))
@@ -54,6 +61,7 @@ best-supported sentences. On a terminal the answer streams as it is written.`,
 // answerJSON is the JSON form of an answer.
 type answerJSON struct {
 	Question  string         `json:"question"`
+	AsOf      string         `json:"as_of,omitempty"` // RFC 3339, the time answered as of, when one was given
 	Answer    string         `json:"answer"`
 	Mode      bot.Mode       `json:"mode"`
 	Citations []citationJSON `json:"citations"`
@@ -71,8 +79,11 @@ type citationJSON struct {
 	URL        string `json:"url"`
 }
 
-func writeAnswerJSON(w io.Writer, ans bot.Answer) error {
+func writeAnswerJSON(w io.Writer, ans bot.Answer, asOf time.Time) error {
 	out := answerJSON{Question: ans.Question, Answer: ans.Text, Mode: ans.Mode, Citations: []citationJSON{}, Timings: ans.Timings}
+	if !asOf.IsZero() {
+		out.AsOf = asOf.Format(time.RFC3339)
+	}
 	for _, c := range ans.Citations {
 		out.Citations = append(out.Citations, citationJSON{
 			Marker: c.Marker, ArticleID: c.ArticleID, SentenceID: c.SentenceID, Text: c.Text,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
@@ -19,31 +20,38 @@ const chatTurns = 10
 
 var chatCommand = command{
 	name:  "chat",
-	usage: "",
+	usage: "[--as-of DATE]",
 	summary: `Holds a conversation about the loaded articles, with follow-up questions
 ("and what did Moscow say?"). Reads one question per line and answers each with
 cited sentences; on a terminal the answers stream as they are written. Type
 /reset to start a new conversation, /quit or Ctrl-D to leave. With piped input
-it answers each line in turn, echoing the question.`,
+it answers each line in turn, echoing the question. With --as-of, every
+question is answered as if asked then.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
+		asOfText := asOfFlag(fs)
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("%w: chat takes no arguments; type the questions", errUsage)
+			}
+			asOf, err := parseAsOfFlag(*asOfText)
+			if err != nil {
+				return err
 			}
 			answerer, err := newAnswerer(ctx, a)
 			if err != nil {
 				return err
 			}
-			return chat(ctx, answerer, a.stdin, a.stdout, isTerminal(a.stdin))
+			return chat(ctx, answerer, asOf, a.stdin, a.stdout, isTerminal(a.stdin))
 		}
 	},
 }
 
-// chat answers the questions read from in, one per line, keeping the
-// conversation for follow-ups. interactive shows a prompt; otherwise each
-// question is echoed before its answer. It returns nil at the end of the
-// input or when ctx ends, and an error when the knowledge base fails.
-func chat(ctx context.Context, answerer *bot.Answerer, in io.Reader, out io.Writer, interactive bool) error {
+// chat answers the questions read from in, one per line, as of asOf (zero:
+// now), keeping the conversation for follow-ups. interactive shows a
+// prompt; otherwise each question is echoed before its answer. It returns
+// nil at the end of the input or when ctx ends, and an error when the
+// knowledge base fails.
+func chat(ctx context.Context, answerer *bot.Answerer, asOf time.Time, in io.Reader, out io.Writer, interactive bool) error {
 	stop := make(chan struct{})
 	defer close(stop)
 	lines, readErr := readLines(in, stop)
@@ -87,7 +95,7 @@ func chat(ctx context.Context, answerer *bot.Answerer, in io.Reader, out io.Writ
 			fmt.Fprintf(out, "> %s\n", terminalSafe(question))
 		}
 		live := newLiveText(out, true)
-		ans, err := answerer.Answer(ctx, question, history, live.update)
+		ans, err := answerer.AnswerAt(ctx, question, asOf, history, live.update)
 		live.clear()
 		if err != nil {
 			if ctx.Err() != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,21 +17,28 @@ import (
 
 var searchCommand = command{
 	name:  "search",
-	usage: "[--limit N] [--window N] [--lead N] [--json] QUERY | -",
+	usage: "[--limit N] [--window N] [--lead N] [--as-of DATE] [--json] QUERY | -",
 	summary: `Finds the passages of loaded articles that best answer QUERY.
 With QUERY "-", reads one query per line from standard input and writes one
-JSON result per line (JSON Lines).`,
+JSON result per line (JSON Lines). A line may also be a JSON object,
+{"query": "...", "as_of": "YYYY-MM-DD"}, with as_of optional (RFC 3339 times
+too); --as-of is the as-of of lines without one.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		limit := fs.Int("limit", 5, "most `passages` to show")
 		window := fs.Int("window", 1, "neighbouring `sentences` each side of a match a passage may include")
 		perArticle := fs.Int("per-article", 2, "most `passages` from one article")
 		lead := fs.Int("lead", 1, "`sentences` after its match the best passage also carries")
+		asOfText := asOfFlag(fs)
 		asJSON := fs.Bool("json", false, "print JSON")
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
 				return fmt.Errorf("%w: no query", errUsage)
 			}
-			opts := knowledge.SearchOptions{Limit: *limit, Window: *window, PerArticle: *perArticle, Lead: *lead}
+			asOf, err := parseAsOfFlag(*asOfText)
+			if err != nil {
+				return err
+			}
+			opts := knowledge.SearchOptions{Limit: *limit, Window: *window, PerArticle: *perArticle, Lead: *lead, AsOf: asOf}
 			st, err := a.openStore(ctx)
 			if err != nil {
 				return err
@@ -44,7 +52,7 @@ JSON result per line (JSON Lines).`,
 				return err
 			}
 			if *asJSON {
-				return json.NewEncoder(a.stdout).Encode(newSearchResult(query, passages))
+				return json.NewEncoder(a.stdout).Encode(newSearchResult(query, asOf, passages))
 			}
 			printPassages(a.stdout, passages)
 			return nil
@@ -52,21 +60,56 @@ JSON result per line (JSON Lines).`,
 	},
 }
 
-// searchLines answers one query per input line with one JSON line each.
-func searchLines(ctx context.Context, st *knowledge.Store, opts knowledge.SearchOptions, r io.Reader, w io.Writer) error {
+// asOfFlag declares the --as-of flag of search, ask and chat.
+func asOfFlag(fs *flag.FlagSet) *string {
+	return fs.String("as-of", "", "as if asked at `DATE` (YYYY-MM-DD, the end of that day in UTC, or an RFC 3339 time): "+
+		"articles published more than a day later are left out")
+}
+
+// parseAsOfFlag reads the value of --as-of; empty means none, the zero time.
+// A value that is neither a date nor an RFC 3339 time is a usage error
+// naming it.
+func parseAsOfFlag(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := knowledge.ParseAsOf(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: --as-of %.40q is not a date (YYYY-MM-DD) or an RFC 3339 time", errUsage, s)
+	}
+	return t, nil
+}
+
+// searcher is what the search command needs of the knowledge base.
+type searcher interface {
+	Search(ctx context.Context, query string, opts knowledge.SearchOptions) ([]knowledge.Passage, error)
+}
+
+var _ searcher = (*knowledge.Store)(nil)
+
+// searchLines answers one query per input line with one JSON line each. A
+// line is a plain query or a JSON object (see readSearchLine); opts.AsOf is
+// the as-of of lines without their own. A line that can't be read stops the
+// search with an error naming its number.
+func searchLines(ctx context.Context, s searcher, opts knowledge.SearchOptions, r io.Reader, w io.Writer) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	enc := json.NewEncoder(w)
-	for sc.Scan() {
-		query := strings.TrimSpace(sc.Text())
+	for n := 1; sc.Scan(); n++ {
+		query, asOf, err := readSearchLine(sc.Text(), opts.AsOf)
+		if err != nil {
+			return fmt.Errorf("read queries: line %d: %w", n, err)
+		}
 		if query == "" {
 			continue
 		}
-		passages, err := st.Search(ctx, query, opts)
+		lineOpts := opts
+		lineOpts.AsOf = asOf
+		passages, err := s.Search(ctx, query, lineOpts)
 		if err != nil {
 			return err
 		}
-		if err := enc.Encode(newSearchResult(query, passages)); err != nil {
+		if err := enc.Encode(newSearchResult(query, asOf, passages)); err != nil {
 			return fmt.Errorf("write result: %w", err)
 		}
 	}
@@ -76,9 +119,44 @@ func searchLines(ctx context.Context, st *knowledge.Store, opts knowledge.Search
 	return nil
 }
 
+// readSearchLine reads one line of `search -`: a plain query, or a JSON
+// object {"query": "...", "as_of": "YYYY-MM-DD"} with as_of optional (an
+// RFC 3339 time also does; other fields are ignored). defaultAsOf is the
+// as-of of a line without one. A blank line gives an empty query. A line
+// starting with "{" that is not such an object is an error saying what is
+// wrong with it.
+func readSearchLine(line string, defaultAsOf time.Time) (query string, asOf time.Time, err error) {
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, "{") {
+		return line, defaultAsOf, nil
+	}
+	var obj struct {
+		Query *string `json:"query"`
+		AsOf  *string `json:"as_of"`
+	}
+	if err := json.Unmarshal([]byte(line), &obj); err != nil {
+		return "", time.Time{}, fmt.Errorf(`not a JSON object {"query": "...", "as_of": "YYYY-MM-DD"}: %w`, err)
+	}
+	if obj.Query == nil {
+		return "", time.Time{}, errors.New(`no "query"`)
+	}
+	query = strings.TrimSpace(*obj.Query)
+	if query == "" {
+		return "", time.Time{}, errors.New(`"query" is empty`)
+	}
+	asOf = defaultAsOf
+	if obj.AsOf != nil {
+		if asOf, err = knowledge.ParseAsOf(*obj.AsOf); err != nil {
+			return "", time.Time{}, fmt.Errorf(`"as_of": %w`, err)
+		}
+	}
+	return query, asOf, nil
+}
+
 // searchResult is the JSON form of a search.
 type searchResult struct {
 	Query   string          `json:"query"`
+	AsOf    string          `json:"as_of,omitempty"` // RFC 3339, the time searched as of, when one was given
 	Results []passageResult `json:"results"`
 }
 
@@ -105,8 +183,11 @@ func newArticleJSON(a knowledge.Article) articleJSON {
 	return articleJSON{ID: a.ID, Title: a.Title, URL: a.URL, Source: a.Source, Published: date(a.Published)}
 }
 
-func newSearchResult(query string, passages []knowledge.Passage) searchResult {
+func newSearchResult(query string, asOf time.Time, passages []knowledge.Passage) searchResult {
 	r := searchResult{Query: query, Results: []passageResult{}}
+	if !asOf.IsZero() {
+		r.AsOf = asOf.Format(time.RFC3339)
+	}
 	for _, p := range passages {
 		pr := passageResult{Article: newArticleJSON(p.Article), Score: p.Score}
 		for _, s := range p.Sentences {

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"newsbot/knowledge"
 )
 
 // TestEveryCommandHelp asks every command for -h: its usage on stderr, exit 0.
@@ -204,5 +211,192 @@ func TestEvalCommand(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
 		t.Errorf("eval left files behind in the input directory: %v", entries)
+	}
+}
+
+// TestSearchAsOf runs search, ask and chat with --as-of: a good value reaches
+// the search and is echoed in JSON, a bad one is a usage error naming it.
+func TestSearchAsOf(t *testing.T) {
+	askClearEnv(t)
+	later := knowledge.Article{
+		Title: "Geneva energy talks end without a deal", Source: "Example Wire", URL: "https://news.example/geneva-end",
+		Published: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
+		Body:      "The Geneva energy talks ended on Friday without a deal on winter gas supplies.",
+	}
+	db := askDB(t, append([]knowledge.Article{later}, askArticles...)...)
+
+	code, stdout, _ := askRun(t, "", "--db", db, "search", "--as-of", "2025-05-03", "--json", "Geneva energy talks")
+	var res searchResult
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("search --as-of --json: exit %d, %v: %q", code, err, stdout)
+	}
+	if res.AsOf != "2025-05-03T23:59:59Z" || res.Query != "Geneva energy talks" || len(res.Results) == 0 {
+		t.Errorf("search --as-of --json: %+v; want as_of 2025-05-03T23:59:59Z and results", res)
+	}
+	for _, r := range res.Results {
+		if want := map[string]string{"Nordic ministers meet in Geneva on energy": "2025-05-02", later.Title: "2025-06-01"}[r.Article.Title]; want != "" && r.Article.Published != want {
+			t.Errorf("%q published %q, want %q", r.Article.Title, r.Article.Published, want)
+		}
+	}
+	code, stdout, _ = askRun(t, "", "--db", db, "search", "--as-of", "2025-05-03T08:00:00+02:00", "--json", "Geneva")
+	if code != 0 || !strings.Contains(stdout, `"as_of":"2025-05-03T08:00:00+02:00"`) {
+		t.Errorf("search --as-of RFC 3339: exit %d, stdout %q", code, stdout)
+	}
+	code, stdout, _ = askRun(t, "", "--db", db, "search", "--json", "Geneva")
+	if code != 0 || strings.Contains(stdout, "as_of") {
+		t.Errorf("search without --as-of: exit %d, stdout %q; want no as_of", code, stdout)
+	}
+	// Text output shows each passage's article date.
+	code, stdout, _ = askRun(t, "", "--db", db, "search", "--as-of", "2025-05-03", "Geneva energy talks")
+	if code != 0 || !strings.Contains(stdout, "(Example Wire, 2025-05-02, ") {
+		t.Errorf("search --as-of text: exit %d, stdout %q; want the article date", code, stdout)
+	}
+
+	code, stdout, _ = askRun(t, "", "--db", db, "ask", "--as-of", "2025-05-03", "--json", "Who will represent Sweden?")
+	var ans askOutput
+	var echoed struct {
+		AsOf string `json:"as_of"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &ans) != nil || json.Unmarshal([]byte(stdout), &echoed) != nil {
+		t.Fatalf("ask --as-of --json: exit %d, stdout %q", code, stdout)
+	}
+	if echoed.AsOf != "2025-05-03T23:59:59Z" || len(ans.Citations) == 0 || ans.Citations[0].Published == "" {
+		t.Errorf("ask --as-of --json: as_of %q, citations %+v; want the as-of echoed and dated citations", echoed.AsOf, ans.Citations)
+	}
+	if code, stdout, _ := askRun(t, "", "--db", db, "ask", "--json", "Who will represent Sweden?"); code != 0 || strings.Contains(stdout, "as_of") {
+		t.Errorf("ask without --as-of: exit %d, stdout %q; want no as_of", code, stdout)
+	}
+	code, stdout, _ = askRun(t, "Who will represent Sweden?\n", "--db", db, "chat", "--as-of", "2025-05-03")
+	if code != 0 || !strings.Contains(stdout, "Anna Berg") {
+		t.Errorf("chat --as-of: exit %d, stdout %q", code, stdout)
+	}
+
+	for _, args := range [][]string{
+		{"search", "--as-of", "yesterday", "Geneva"},
+		{"search", "--as-of", "2025-13-01", "-"},
+		{"ask", "--as-of", "yesterday", "Who will represent Sweden?"},
+		{"chat", "--as-of", "yesterday"},
+	} {
+		code, stdout, stderr := askRun(t, "", append([]string{"--db", db}, args...)...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, fmt.Sprintf("--as-of %q is not a date", args[2])) ||
+			!strings.Contains(stderr, "usage: newsbot "+args[0]) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and a usage error naming the value", args, code, stdout, stderr)
+		}
+	}
+}
+
+// recordingSearcher records the searches made through it and finds one
+// passage for each.
+type recordingSearcher struct {
+	queries []string
+	opts    []knowledge.SearchOptions
+}
+
+func (s *recordingSearcher) Search(_ context.Context, query string, opts knowledge.SearchOptions) ([]knowledge.Passage, error) {
+	s.queries = append(s.queries, query)
+	s.opts = append(s.opts, opts)
+	art := knowledge.Article{ID: "a1", Title: "T", Published: time.Date(2025, 5, 2, 12, 0, 0, 0, time.UTC)}
+	return []knowledge.Passage{{Article: art, Score: 1, Sentences: []knowledge.Sentence{{ID: "a1:s", Text: "S."}}}}, nil
+}
+
+var _ searcher = (*recordingSearcher)(nil)
+
+// TestSearchLines reads plain and JSON query lines: each line's as-of, or
+// the default, reaches the search and is echoed with its result.
+func TestSearchLines(t *testing.T) {
+	def := time.Date(2025, 6, 30, 23, 59, 59, 0, time.UTC)
+	in := "wheat harvest\n" +
+		`{"query": "Geneva talks", "as_of": "2025-05-01"}` + "\n" +
+		"\n" +
+		`  {"id": "q7", "query": " talks ", "as_of": "2025-05-01T10:00:00+02:00"}` + "\n" +
+		`{"query": "default as of", "as_of": null}` + "\n"
+	s := &recordingSearcher{}
+	var out bytes.Buffer
+	if err := searchLines(t.Context(), s, knowledge.SearchOptions{Limit: 3, AsOf: def}, strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		query string
+		asOf  time.Time
+	}{
+		{"wheat harvest", def},
+		{"Geneva talks", time.Date(2025, 5, 1, 23, 59, 59, 0, time.UTC)},
+		{"talks", time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC)},
+		{"default as of", def},
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(s.queries) != len(want) || len(lines) != len(want) {
+		t.Fatalf("searched %q, wrote %d lines; want %d of each", s.queries, len(lines), len(want))
+	}
+	for i, w := range want {
+		if s.queries[i] != w.query || !s.opts[i].AsOf.Equal(w.asOf) || s.opts[i].Limit != 3 {
+			t.Errorf("search %d: %q, %+v; want %q as of %v with limit 3", i, s.queries[i], s.opts[i], w.query, w.asOf)
+		}
+		var r searchResult
+		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if at, err := time.Parse(time.RFC3339, r.AsOf); err != nil || !at.Equal(w.asOf) || r.Query != w.query ||
+			len(r.Results) != 1 || r.Results[0].Article.Published != "2025-05-02" {
+			t.Errorf("result %d: %+v; want query %q, as_of %v, published 2025-05-02", i, r, w.query, w.asOf)
+		}
+	}
+
+	// Without a default, a plain line is searched as of now and echoes none.
+	s = &recordingSearcher{}
+	out.Reset()
+	if err := searchLines(t.Context(), s, knowledge.SearchOptions{}, strings.NewReader("wheat\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !s.opts[0].AsOf.IsZero() || strings.Contains(out.String(), "as_of") {
+		t.Errorf("no as-of: searched as of %v, wrote %q", s.opts[0].AsOf, out.String())
+	}
+
+	for _, tt := range []struct {
+		name, line, wantErr string
+	}{
+		{"ErrNotJSON", `{query: "x"}`, "line 2: not a JSON object"},
+		{"ErrTrailing", `{"query": "x"} and more`, "line 2: not a JSON object"},
+		{"ErrQueryNotString", `{"query": 3}`, "line 2: not a JSON object"},
+		{"ErrNoQuery", `{"as_of": "2025-05-01"}`, `line 2: no "query"`},
+		{"ErrEmptyQuery", `{"query": "  "}`, `line 2: "query" is empty`},
+		{"ErrAsOf", `{"query": "x", "as_of": "soon"}`, `line 2: "as_of": invalid input: as-of "soon" is not a date`},
+		{"ErrAsOfNotString", `{"query": "x", "as_of": 20250501}`, "line 2: not a JSON object"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &recordingSearcher{}
+			var out bytes.Buffer
+			err := searchLines(t.Context(), s, knowledge.SearchOptions{}, strings.NewReader("first\n"+tt.line+"\nnever\n"), &out)
+			if err == nil || !strings.Contains(err.Error(), "read queries: "+tt.wantErr) {
+				t.Errorf("error %v, want one containing %q", err, "read queries: "+tt.wantErr)
+			}
+			if !slices.Equal(s.queries, []string{"first"}) || strings.Count(out.String(), "\n") != 1 {
+				t.Errorf("searched %q, wrote %q; want only the first line answered", s.queries, out.String())
+			}
+		})
+	}
+}
+
+// TestSearchLinesCommand runs `search -` with JSON lines over a real store.
+func TestSearchLinesCommand(t *testing.T) {
+	db := askDB(t, askArticles...)
+	in := "wheat harvest\n" + `{"query": "Geneva energy talks", "as_of": "2025-05-02"}` + "\n"
+	code, stdout, _ := askRun(t, in, "--db", db, "search", "--as-of", "2025-06-30", "-")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != 0 || len(lines) != 2 {
+		t.Fatalf("exit %d, %d lines: %q", code, len(lines), stdout)
+	}
+	for i, want := range []searchResult{
+		{Query: "wheat harvest", AsOf: "2025-06-30T23:59:59Z"},
+		{Query: "Geneva energy talks", AsOf: "2025-05-02T23:59:59Z"},
+	} {
+		var r searchResult
+		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil || r.Query != want.Query || r.AsOf != want.AsOf || len(r.Results) == 0 {
+			t.Errorf("line %d: %v, %+v; want query %q as of %q with results", i+1, err, r, want.Query, want.AsOf)
+		}
+	}
+	code, _, stderr := askRun(t, "wheat\n{\"as_of\": \"2025-05-02\"}\n", "--db", db, "search", "-")
+	if code != 1 || !strings.Contains(stderr, `newsbot search: read queries: line 2: no "query"`) {
+		t.Errorf("bad line: exit %d, stderr %q; want 1 and the line named", code, stderr)
 	}
 }
