@@ -62,13 +62,13 @@ func (c Config) withDefaults() Config {
 		c.Passages = 6
 	}
 	if c.Window <= 0 {
-		c.Window = 1
+		c.Window = knowledge.DefaultWindow
 	}
 	if c.PerArticle <= 0 {
-		c.PerArticle = 2
+		c.PerArticle = knowledge.DefaultPerArticle
 	}
 	if c.Lead <= 0 {
-		c.Lead = 1
+		c.Lead = knowledge.DefaultLead
 	}
 	if c.ExtractSentences <= 0 {
 		c.ExtractSentences = 3

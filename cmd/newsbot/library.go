@@ -24,10 +24,10 @@ JSON result per line (JSON Lines). A line may also be a JSON object,
 {"query": "...", "as_of": "YYYY-MM-DD"}, with as_of optional (RFC 3339 times
 too); --as-of is the as-of of lines without one.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
-		limit := fs.Int("limit", 5, "most `passages` to show")
-		window := fs.Int("window", 1, "neighbouring `sentences` each side of a match a passage may include")
-		perArticle := fs.Int("per-article", 2, "most `passages` from one article")
-		lead := fs.Int("lead", 1, "`sentences` after its match the best passage also carries")
+		limit := fs.Int("limit", knowledge.DefaultLimit, "most `passages` to show")
+		window := fs.Int("window", knowledge.DefaultWindow, "neighbouring `sentences` each side of a match a passage may include")
+		perArticle := fs.Int("per-article", knowledge.DefaultPerArticle, "most `passages` from one article")
+		lead := fs.Int("lead", knowledge.DefaultLead, "`sentences` after its match the best passage also carries")
 		asOfText := asOfFlag(fs)
 		asJSON := fs.Bool("json", false, "print JSON")
 		return func(ctx context.Context, a *app, args []string) error {

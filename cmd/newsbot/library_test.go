@@ -184,7 +184,7 @@ func TestEvalCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "articles: 2 loaded") || !strings.Contains(stdout, "questions: 1") {
 		t.Fatalf("eval: exit %d, stdout %q", code, stdout)
 	}
-	for _, row := range []string{"article recall     newsbot      1.000", "evidence recall    newsbot      1.000", "article recall     plain"} {
+	for _, row := range []string{"article recall     newsbot          1.000", "evidence recall    newsbot          1.000", "article recall     bm25 sentences   1.000"} {
 		if !strings.Contains(stdout, row) {
 			t.Errorf("eval output lacks %q", row)
 		}

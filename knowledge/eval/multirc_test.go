@@ -39,13 +39,14 @@ func TestMultiRC(t *testing.T) {
 	if loaded, _, _, rejected := report.Counts(); loaded != 83 || rejected != 0 {
 		t.Fatalf("load: %s, want 83 loaded", report.Summary())
 	}
-	ranked, plain, err := eval.Run(ctx, st, qs, knowledge.SearchOptions{Limit: 20, PerArticle: 4, Lead: 1})
+	result, err := eval.Run(ctx, st, qs, eval.Config{Options: knowledge.SearchOptions{Limit: 20, PerArticle: 4, Lead: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	eval.Table(&b, []string{"newsbot", "plain"}, []eval.Metrics{ranked, plain})
+	result.Write(&b)
 	t.Logf("\n%s", b.String())
+	ranked, plain := result.Newsbot, result.PlainSentences
 	for _, c := range []struct {
 		name       string
 		got, plain float64
