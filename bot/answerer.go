@@ -31,7 +31,8 @@ type Config struct {
 	// (default prompts.DefaultEvidenceChars, about 2,000 tokens).
 	EvidenceChars int
 	// Strict removes the sentences of a model's answer that cite nothing
-	// valid, instead of marking them with prompts.UnverifiedMark.
+	// valid, or hold a number or name that none of their cited sentences
+	// holds, instead of marking them with prompts.UnverifiedMark.
 	Strict bool
 	// Passages is how many passages a question retrieves (default 6),
 	// Window how many neighbouring sentences each side of a match they
@@ -189,7 +190,7 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 	case modelErr != nil:
 		a.extract(&ans, model.UserMessage(modelErr)+" "+extractFallback, ranked, stored)
 	default:
-		checked := prompts.CheckCitations(text, func(n int) bool { _, ok := stored[n]; return ok }, a.cfg.Strict)
+		checked := prompts.CheckCitations(text, q, func(n int) (string, bool) { s, ok := stored[n]; return s.Text, ok }, a.cfg.Strict)
 		if len(checked.Cited) == 0 {
 			a.noAnswer(&ans, ranked, stored)
 			break
@@ -199,7 +200,11 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 			ans.Citations = append(ans.Citations, citation(i+1, ev.Sources[n-1], stored[n]))
 		}
 		if checked.Unverified > 0 {
-			a.log.Info("answer has sentences without a valid citation", "count", checked.Unverified, "strict", a.cfg.Strict)
+			a.log.Info("answer has sentences that no cited sentence backs", "count", checked.Unverified,
+				"unsupported", checked.Unsupported, "strict", a.cfg.Strict)
+		}
+		if checked.Unrelated > 0 {
+			a.log.Info("dropped citations of unrelated sentences", "count", checked.Unrelated)
 		}
 	}
 	return ans, nil

@@ -9,9 +9,10 @@ import (
 	"unicode/utf8"
 )
 
-// UnverifiedMark is appended to a sentence of an answer that carries no valid
-// citation, so a reader sees which claims no loaded article backs. In strict
-// mode such sentences are removed instead.
+// UnverifiedMark is appended to a sentence of an answer that no loaded
+// article is shown to back: one with no valid citation, or one whose numbers
+// or names none of its cited sentences holds. In strict mode such sentences
+// are removed instead.
 const UnverifiedMark = " [unverified]"
 
 // MaxRange is the widest marker range [a-b] read as a citation (b-a+1 ≤
@@ -29,39 +30,58 @@ type Checked struct {
 	// Cited maps Text's markers to the evidence: marker [k] cites evidence
 	// sentence Cited[k-1].
 	Cited []int
-	// Unverified counts the answer's sentences that had no valid citation:
-	// marked with UnverifiedMark, or removed when strict.
+	// Unverified counts the answer's sentences marked with UnverifiedMark,
+	// or removed when strict: those without a valid citation and those with
+	// an unsupported number or name.
 	Unverified int
+	// Unsupported lists, as the model wrote them, the numbers and names of
+	// cited sentences that none of their cited sentences, nor the question,
+	// holds.
+	Unsupported []string
+	// Unrelated counts the markers dropped because their sentence shares no
+	// content word with the evidence sentence they cite.
+	Unrelated int
 }
 
-// CheckCitations reads the citation markers of a model's answer — [1],
-// [1, 2], [1][2] and ranges [1-3] — and keeps only those that valid accepts
-// (the evidence numbers that exist). Malformed markers and markers pointing
-// at no evidence are dropped; the rest are renumbered in order of first use.
-// A sentence of the answer left without a valid citation is marked with
-// UnverifiedMark, or removed when strict. A trailing list of sources that the
-// model wrote itself is removed. Every marker in the returned Text is valid;
-// when the answer cites nothing valid, Cited is empty.
-func CheckCitations(answer string, valid func(n int) bool, strict bool) Checked {
+// CheckCitations reads the citation markers of a model's answer to question
+// — [1], [1, 2], [1][2] and ranges [1-3] — and keeps only those that cite
+// evidence: sentence returns the text of evidence sentence n, and false when
+// there is none. Malformed markers, markers pointing at no evidence and
+// markers whose sentence shares no content word with the evidence they cite
+// are dropped; the rest are renumbered in order of first use. A sentence of
+// the answer left without a valid citation, or holding a number or proper
+// name that none of the sentences it cites holds (nor the question), is
+// marked with UnverifiedMark, or removed when strict; the comment at the top
+// of support.go says exactly what is compared. A trailing list of sources
+// that the model wrote itself is removed. Every marker in the returned Text
+// is valid; when the answer cites nothing valid, Cited is empty.
+func CheckCitations(answer, question string, sentence func(n int) (string, bool), strict bool) Checked {
 	answer = dropSourceList(WithoutReasoning(answer))
-	c := &checker{answer: answer, valid: valid, renumber: map[int]int{}}
+	c := &checker{answer: answer, sentence: sentence, evidence: map[int]*facts{},
+		question: factsOf(question), renumber: map[int]int{}}
 	var (
 		out   []piece
 		res   Checked
 		carry string // white space of removed sentences, kept when it breaks a paragraph
 	)
 	for _, sn := range segment(answer, scanClusters(answer)) {
-		content, cites, claim := c.sentence(sn)
-		if claim && !cites {
+		j := c.judge(sn)
+		unverified := j.claim && (!j.cites() || len(j.missing) > 0)
+		if unverified {
 			res.Unverified++
+			res.Unsupported = append(res.Unsupported, j.missing...)
 		}
-		if len(content) == 0 || (claim && !cites && strict) {
+		var content []piece
+		if !unverified || !strict {
+			content = c.render(sn, j.kept)
+		}
+		if len(content) == 0 {
 			if newlines(sn.sep) > newlines(carry) {
 				carry = sn.sep
 			}
 			continue
 		}
-		if claim && !cites {
+		if unverified {
 			content = append(content, piece{text: UnverifiedMark})
 		}
 		sep := sn.sep
@@ -76,22 +96,100 @@ func CheckCitations(answer string, valid func(n int) bool, strict bool) Checked 
 	}
 	res.Text = join(out)
 	res.Cited = c.cited
+	res.Unrelated = c.unrelated
 	return res
 }
 
-// checker renumbers the valid citations of an answer in order of first use.
+// checker judges the citations of an answer and renumbers those kept in
+// order of first use.
 type checker struct {
-	answer   string
-	valid    func(int) bool
-	renumber map[int]int // evidence number → new marker
-	cited    []int       // new marker k cites evidence number cited[k-1]
+	answer    string
+	sentence  func(int) (string, bool)
+	evidence  map[int]*facts // evidence number → its facts; nil when there is no such sentence
+	question  *facts
+	renumber  map[int]int // evidence number → new marker
+	cited     []int       // new marker k cites evidence number cited[k-1]
+	unrelated int
 }
 
-// sentence returns the pieces of one sentence of the answer, its markers
-// renumbered and the invalid ones left out, and reports whether it cites
-// anything valid and whether it states anything (holds a letter or digit).
-func (c *checker) sentence(sn sentence) (content []piece, cites, claim bool) {
-	var text strings.Builder
+// judgement is what the checker found in one sentence of the answer.
+type judgement struct {
+	kept    [][]int  // for each citation cluster of the sentence, the evidence numbers it keeps
+	claim   bool     // the sentence holds a letter or digit
+	missing []string // its numbers and names that no sentence it cites holds
+}
+
+func (j judgement) cites() bool {
+	for _, k := range j.kept {
+		if len(k) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// judge decides, before anything is numbered, which citations of a
+// sentence stand, and which of its numbers and names they leave unsupported.
+func (c *checker) judge(sn sentence) judgement {
+	var plain strings.Builder
+	pos := sn.start
+	for _, cl := range sn.clusters {
+		plain.WriteString(c.answer[pos:cl.start])
+		plain.WriteByte(' ')
+		pos = cl.end
+	}
+	if pos < sn.end {
+		plain.WriteString(c.answer[pos:sn.end])
+	}
+	text := plain.String()
+	j := judgement{claim: hasWord(text), kept: make([][]int, len(sn.clusters))}
+	words := contentWords(text)
+	var cited []*facts
+	for i, cl := range sn.clusters {
+		for _, n := range cl.nums {
+			f := c.facts(n)
+			if f == nil {
+				continue
+			}
+			if len(words) > 0 && !f.sharesContent(words) {
+				c.unrelated++
+				continue
+			}
+			j.kept[i] = append(j.kept[i], n)
+			cited = append(cited, f)
+		}
+	}
+	if !j.claim || len(cited) == 0 {
+		return j
+	}
+	for _, s := range specificsOf(text) {
+		if !c.question.holds(s.keys) && !slices.ContainsFunc(cited, func(f *facts) bool { return f.holds(s.keys) }) {
+			j.missing = append(j.missing, s.shown)
+		}
+	}
+	return j
+}
+
+// facts returns the facts of evidence sentence n, or nil when there is none.
+func (c *checker) facts(n int) *facts {
+	f, seen := c.evidence[n]
+	if !seen {
+		if text, ok := c.sentence(n); ok {
+			f = factsOf(text)
+		}
+		c.evidence[n] = f
+	}
+	return f
+}
+
+// render returns the pieces of one sentence of the answer, keeping for each
+// of its citation clusters the evidence numbers in kept, renumbered; the
+// clusters that keep none are left out.
+func (c *checker) render(sn sentence, kept [][]int) []piece {
+	var (
+		content []piece
+		text    strings.Builder
+	)
 	flush := func() {
 		if text.Len() > 0 {
 			content = append(content, piece{text: text.String()})
@@ -99,17 +197,15 @@ func (c *checker) sentence(sn sentence) (content []piece, cites, claim bool) {
 		}
 	}
 	pos := sn.start
-	for _, cl := range sn.clusters {
-		claim = claim || hasWord(c.answer[pos:cl.start])
+	for i, cl := range sn.clusters {
 		before := strings.TrimRight(text.String()+c.answer[pos:cl.start], " \t")
 		text.Reset()
 		text.WriteString(before)
 		pos = skipSpaceBeforePunct(c.answer, cl.end)
-		marks := c.marks(cl.nums)
+		marks := c.marks(kept[i])
 		if len(marks) == 0 {
 			continue
 		}
-		cites = true
 		if before != "" && !strings.HasSuffix(before, "(") {
 			text.WriteByte(' ')
 		}
@@ -117,20 +213,16 @@ func (c *checker) sentence(sn sentence) (content []piece, cites, claim bool) {
 		content = append(content, piece{text: formatMarker(marks), marker: true})
 	}
 	pos = min(pos, sn.end)
-	claim = claim || hasWord(c.answer[pos:sn.end])
 	text.WriteString(c.answer[pos:sn.end])
 	flush()
-	return trimPieces(content), cites, claim
+	return trimPieces(content)
 }
 
-// marks returns the new markers for the valid evidence numbers of a
-// citation, numbering those cited for the first time.
+// marks returns the new markers for the evidence numbers of a citation,
+// numbering those cited for the first time.
 func (c *checker) marks(nums []int) []int {
 	var marks []int
 	for _, n := range nums {
-		if !c.valid(n) {
-			continue
-		}
 		k, ok := c.renumber[n]
 		if !ok {
 			c.cited = append(c.cited, n)
@@ -477,7 +569,7 @@ func endsSentence(s string, i int, r rune, k int, attached bool) bool {
 	if attached {
 		return true
 	}
-	if r == '.' && abbreviation(s[:i]) {
+	if r == '.' && (abbreviation(s[:i]) || enumerator(s[:i])) {
 		return false
 	}
 	rest := strings.TrimLeftFunc(s[k:], unicode.IsSpace)
@@ -509,6 +601,21 @@ func abbreviation(text string) bool {
 		return true
 	}
 	return abbreviations[strings.ToLower(word)]
+}
+
+// enumerator reports whether text ends a line's list number ("2" of
+// "2. Rubio stays"), whose full stop doesn't end a sentence.
+func enumerator(text string) bool {
+	line := strings.TrimLeft(text[strings.LastIndexByte(text, '\n')+1:], " \t")
+	if line == "" || len(line) > 3 {
+		return false
+	}
+	for i := 0; i < len(line); i++ {
+		if line[i] < '0' || line[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 var abbreviations = func() map[string]bool {

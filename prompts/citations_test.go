@@ -6,8 +6,37 @@ import (
 	"testing"
 )
 
-// upTo returns a validity check for evidence numbered 1..n.
-func upTo(n int) func(int) bool { return func(k int) bool { return k >= 1 && k <= n } }
+// catchAll is an evidence sentence holding every word and number the
+// marker-reading cases below state, so that they test how markers are read
+// and not whether the evidence supports them (see support_test.go).
+const catchAll = "Kellogg, Rubio and Witkoff of the US: who will attend, go, goes, stay, stays, fly, flies " +
+	"or cost 1 or 1.5 billion; 凯洛格将出席 鲁比奥不出席"
+
+// upTo returns a lookup of evidence numbered 1..n, each sentence catchAll.
+func upTo(n int) func(int) (string, bool) {
+	return func(k int) (string, bool) { return catchAll, k >= 1 && k <= n }
+}
+
+// lines returns a lookup of evidence numbered 1..len(texts).
+func lines(texts ...string) func(int) (string, bool) {
+	return func(k int) (string, bool) {
+		if k < 1 || k > len(texts) {
+			return "", false
+		}
+		return texts[k-1], true
+	}
+}
+
+// renumbered returns a lookup of a checked answer's own markers: [k] is the
+// evidence sentence c.Cited[k-1].
+func renumbered(c Checked, sentence func(int) (string, bool)) func(int) (string, bool) {
+	return func(k int) (string, bool) {
+		if k < 1 || k > len(c.Cited) {
+			return "", false
+		}
+		return sentence(c.Cited[k-1])
+	}
+}
 
 func TestCheckCitations(t *testing.T) {
 	const u = UnverifiedMark
@@ -46,6 +75,7 @@ func TestCheckCitations(t *testing.T) {
 			want: "It costs 1.5 billion. and more [1].", wantCited: []int{1}},
 		{name: "Lines", answer: "- Kellogg goes [1]\n- Rubio stays",
 			want: "- Kellogg goes [1]\n- Rubio stays" + u, wantCited: []int{1}, wantUnverified: 1},
+		{name: "NumberedList", answer: "1. Kellogg goes [1]\n2. Rubio stays [2]", want: "1. Kellogg goes [1]\n2. Rubio stays [2]", wantCited: []int{1, 2}},
 		{name: "PunctuationOnlyLinesAreNotClaims", answer: "Kellogg goes [1].\n---\n**", want: "Kellogg goes [1].\n---\n**", wantCited: []int{1}},
 		{name: "SourceListDropped", answer: "Kellogg goes [1].\n\n**Sources:**\n[1] General Keith Kellogg will represent the US.",
 			want: "Kellogg goes [1].", wantCited: []int{1}},
@@ -61,7 +91,7 @@ func TestCheckCitations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := CheckCitations(tt.answer, upTo(5), tt.strict)
+			got := CheckCitations(tt.answer, "", upTo(5), tt.strict)
 			if got.Text != tt.want || !slices.Equal(got.Cited, tt.wantCited) || got.Unverified != tt.wantUnverified {
 				t.Errorf("CheckCitations(%q)\n got %q %v unverified %d\nwant %q %v unverified %d",
 					tt.answer, got.Text, got.Cited, got.Unverified, tt.want, tt.wantCited, tt.wantUnverified)
@@ -74,7 +104,7 @@ func TestCheckCitations(t *testing.T) {
 // assertValid fails unless every marker in c.Text is a well-formed group of
 // numbers 1..len(c.Cited), first used in order, and every cited evidence
 // number is valid and cited once.
-func assertValid(t *testing.T, c Checked, valid func(int) bool) {
+func assertValid(t *testing.T, c Checked, sentence func(int) (string, bool)) {
 	t.Helper()
 	next := 1
 	for _, g := range scanGroups(c.Text) {
@@ -98,7 +128,7 @@ func assertValid(t *testing.T, c Checked, valid func(int) bool) {
 	}
 	seen := map[int]bool{}
 	for _, n := range c.Cited {
-		if !valid(n) || seen[n] {
+		if _, ok := sentence(n); !ok || seen[n] {
 			t.Fatalf("Cited %v holds an invalid or repeated number %d", c.Cited, n)
 		}
 		seen[n] = true
@@ -112,20 +142,29 @@ func FuzzCheckCitations(f *testing.F) {
 		"U.S. Gen. Kellogg. [1] and more.\n\n- list [2]\n**Sources:**\n[1] x",
 		"凯洛格将出席[1]。 [",
 		"[1 — 3] [1—3] [１] [\u00a01] ]]]][[[[",
+		"The council approved $50 million [1]. Moreno's ferries run every 15 minutes [2]. It opened on 2026-02-18 [3].",
+		"1. Kellogg goes [1]\n2. Rubio stays in May [2]\n3. \"Nobody\" said: Yes [3].",
 		"",
 	} {
-		f.Add(seed, 5, false)
-		f.Add(seed, 2, true)
+		f.Add(seed, "Kellogg will attend.\nRubio stays.\nThe council approved a $48 million repair on Monday.", "Who goes?", false)
+		f.Add(seed, catchAll+"\n1,200 acres, U.S. Feb. 18, 2026-02-17\n", "", true)
 	}
-	f.Fuzz(func(t *testing.T, answer string, n int, strict bool) {
-		n = min(max(n, 0), 50)
-		got := CheckCitations(answer, upTo(n), strict)
-		assertValid(t, got, upTo(n))
+	f.Fuzz(func(t *testing.T, answer, evidence, question string, strict bool) {
+		texts := strings.Split(evidence, "\n")
+		if len(texts) > 50 {
+			texts = texts[:50]
+		}
+		sentence := lines(texts...)
+		got := CheckCitations(answer, question, sentence, strict)
+		assertValid(t, got, sentence)
 		if len(got.Cited) == 0 && strings.ContainsRune(got.Text, '[') && len(scanGroups(got.Text)) > 0 {
 			t.Fatalf("markers left in %q though nothing is cited", got.Text)
 		}
-		// Checking a checked answer changes nothing.
-		again := CheckCitations(got.Text, upTo(len(got.Cited)), strict)
+		if strict && strings.Contains(got.Text, UnverifiedMark) && !strings.Contains(answer, UnverifiedMark) {
+			t.Fatalf("strict check of %q left an unverified sentence: %q", answer, got.Text)
+		}
+		// Checking a checked answer keeps what it cites.
+		again := CheckCitations(got.Text, question, renumbered(got, sentence), strict)
 		if len(again.Cited) != len(got.Cited) {
 			t.Fatalf("re-checking %q cites %v, first check %v", got.Text, again.Cited, got.Cited)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -46,12 +47,24 @@ type Config struct {
 	// Concurrency is the most calls in flight at once; more wait their
 	// turn (default 4).
 	Concurrency int
-	// MaxTokens bounds the reply's length (default: the server's).
+	// Temperature is the sampling temperature, from 0 (the likeliest words)
+	// to 2 (default DefaultTemperature when nil).
+	Temperature *float64
+	// MaxTokens bounds the reply's length, sent as max_tokens (default
+	// DefaultMaxTokens; negative for no bound, leaving it to the server).
 	MaxTokens int
 	// HTTPClient sends the requests (default: a new http.Client). Its
 	// Timeout should be 0: Timeout above applies instead.
 	HTTPClient *http.Client
 }
+
+// DefaultTemperature keeps answers close to the evidence while leaving the
+// model some freedom of wording.
+const DefaultTemperature = 0.2
+
+// DefaultMaxTokens bounds a reply to about 2,400 characters: an answer that
+// fits in one or two Discord messages (2,000 characters each).
+const DefaultMaxTokens = 600
 
 func (c Config) withDefaults() Config {
 	if c.BaseURL == "" {
@@ -84,21 +97,28 @@ func (c Config) withDefaults() Config {
 // OpenAI is a chat model behind an OpenAI-compatible API. It is safe for
 // concurrent use.
 type OpenAI struct {
-	cfg    Config
-	client *openai.Client
-	slots  chan struct{}
-	log    *slog.Logger
+	cfg         Config
+	temperature float32 // as sent; 0 sends none
+	maxTokens   int     // as sent; 0 sends none
+	client      *openai.Client
+	slots       chan struct{}
+	log         *slog.Logger
 }
 
 var _ Model = (*OpenAI)(nil)
 
 // NewOpenAI returns a model that calls cfg.Model at cfg.BaseURL. It returns
-// an error when the model is not named, the base URL is not an http(s) URL,
-// or the API key is missing for api.openai.com.
+// an error when the model is not named, the temperature is outside 0 to 2,
+// the base URL is not an http(s) URL, or the API key is missing for
+// api.openai.com.
 func NewOpenAI(cfg Config, log *slog.Logger) (*OpenAI, error) {
 	cfg = cfg.withDefaults()
 	if strings.TrimSpace(cfg.Model) == "" {
 		return nil, errors.New("model: no model named: set OPENAI_MODEL")
+	}
+	temperature, maxTokens, err := sampling(cfg)
+	if err != nil {
+		return nil, err
 	}
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -122,11 +142,55 @@ func NewOpenAI(cfg Config, log *slog.Logger) (*OpenAI, error) {
 	oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	oc.HTTPClient = hc
 	return &OpenAI{
-		cfg:    cfg,
-		client: openai.NewClientWithConfig(oc),
-		slots:  make(chan struct{}, cfg.Concurrency),
-		log:    log,
+		cfg:         cfg,
+		temperature: temperature,
+		maxTokens:   maxTokens,
+		client:      openai.NewClientWithConfig(oc),
+		slots:       make(chan struct{}, cfg.Concurrency),
+		log:         log,
 	}, nil
+}
+
+// sampling returns the temperature and max_tokens that calls to cfg.Model
+// send, 0 for a field left out of the request.
+//
+// go-openai leaves a zero temperature out of the request (its field is
+// omitempty), and the server then uses its own default, often 1; a
+// temperature of 0 is therefore sent as math.SmallestNonzeroFloat32 (1e-45),
+// the way go-openai's maintainers advise, which samples as 0 does.
+//
+// OpenAI's reasoning models (o1, o3, o4, gpt-5…, as go-openai recognises
+// them) refuse max_tokens and any temperature but 1: for them the defaults
+// are not sent, as before newsbot had them, and only values set explicitly
+// are.
+func sampling(cfg Config) (temperature float32, maxTokens int, err error) {
+	t := DefaultTemperature
+	if cfg.Temperature != nil {
+		t = *cfg.Temperature
+	}
+	if !(t >= 0 && t <= 2) {
+		return 0, 0, fmt.Errorf("model: temperature %v: want a number from 0 to 2", t)
+	}
+	temperature = float32(t)
+	if temperature == 0 {
+		temperature = math.SmallestNonzeroFloat32
+	}
+	switch {
+	case cfg.MaxTokens == 0:
+		maxTokens = DefaultMaxTokens
+	case cfg.MaxTokens > 0:
+		maxTokens = cfg.MaxTokens
+	}
+	req := openai.ChatCompletionRequest{Model: cfg.Model, Temperature: temperature, MaxTokens: maxTokens}
+	if openai.NewReasoningValidator().Validate(req) != nil {
+		if cfg.Temperature == nil {
+			temperature = 0
+		}
+		if cfg.MaxTokens == 0 {
+			maxTokens = 0
+		}
+	}
+	return temperature, maxTokens, nil
 }
 
 // BaseURL returns the API the model is called at.
@@ -141,9 +205,10 @@ func (m *OpenAI) Name() string { return m.cfg.Model }
 // ctx's error when ctx ends, and an *Error otherwise.
 func (m *OpenAI) Complete(ctx context.Context, msgs []Message, onText func(soFar string)) (string, error) {
 	req := openai.ChatCompletionRequest{
-		Model:     m.cfg.Model,
-		Stream:    true,
-		MaxTokens: m.cfg.MaxTokens,
+		Model:       m.cfg.Model,
+		Stream:      true,
+		Temperature: m.temperature,
+		MaxTokens:   m.maxTokens,
 	}
 	for _, msg := range msgs {
 		req.Messages = append(req.Messages, openai.ChatCompletionMessage{Role: string(msg.Role), Content: msg.Content})

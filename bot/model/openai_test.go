@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -323,6 +324,9 @@ func TestNewOpenAI(t *testing.T) {
 		{name: "ErrOpenAIWithoutKey", cfg: model.Config{Model: "gpt-4o-mini"}, wantErr: "OPENAI_API_KEY"},
 		{name: "ErrBadScheme", cfg: model.Config{BaseURL: "ftp://x/v1", Model: "m"}, wantErr: "base URL"},
 		{name: "ErrNoHost", cfg: model.Config{BaseURL: "localhost:8080", Model: "m"}, wantErr: "base URL"},
+		{name: "ErrTemperatureAbove2", cfg: model.Config{BaseURL: "http://localhost:11434/v1", Model: "m", Temperature: ptr(2.5)}, wantErr: "temperature"},
+		{name: "ErrTemperatureNegative", cfg: model.Config{BaseURL: "http://localhost:11434/v1", Model: "m", Temperature: ptr(-0.1)}, wantErr: "temperature"},
+		{name: "ErrTemperatureNaN", cfg: model.Config{BaseURL: "http://localhost:11434/v1", Model: "m", Temperature: ptr(math.NaN())}, wantErr: "temperature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -335,6 +339,59 @@ func TestNewOpenAI(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("NewOpenAI error = %v, want one mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestCompleteSendsSampling checks the temperature and max_tokens that
+// reach the server in the request's JSON body.
+func TestCompleteSendsSampling(t *testing.T) {
+	tests := []struct {
+		name            string
+		model           string
+		temperature     *float64
+		maxTokens       int
+		wantTemperature *float64 // nil: left out
+		wantMaxTokens   *int     // nil: left out
+	}{
+		{name: "Defaults", wantTemperature: ptr(model.DefaultTemperature), wantMaxTokens: ptr(model.DefaultMaxTokens)},
+		{name: "Set", temperature: ptr(1.3), maxTokens: 1200, wantTemperature: ptr(1.3), wantMaxTokens: ptr(1200)},
+		{name: "ZeroTemperatureIsSent", temperature: ptr(0.0), wantTemperature: ptr(0.0), wantMaxTokens: ptr(model.DefaultMaxTokens)},
+		{name: "NoMaxTokens", maxTokens: -1, wantTemperature: ptr(model.DefaultTemperature)},
+		// go-openai refuses max_tokens and a temperature but 1 for OpenAI's
+		// reasoning models: their requests carry neither by default.
+		{name: "ReasoningModelDefaults", model: "o3-mini"},
+		{name: "ReasoningModelTemperatureOne", model: "gpt-5-mini", temperature: ptr(1.0), wantTemperature: ptr(1.0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := modeltest.New(t, modeltest.Text("ok"))
+			cfg := testConfig(srv.BaseURL())
+			if tt.model != "" {
+				cfg.Model = tt.model
+			}
+			cfg.Temperature, cfg.MaxTokens = tt.temperature, tt.maxTokens
+			if _, err := newModel(t, cfg).Complete(t.Context(), chat, nil); err != nil {
+				t.Fatalf("Complete: %v", err)
+			}
+			req := srv.Requests()[0]
+			switch {
+			case (req.Temperature == nil) != (tt.wantTemperature == nil):
+				t.Errorf("temperature sent: %v, want sent: %v", req.Temperature != nil, tt.wantTemperature != nil)
+			case req.Temperature != nil && math.Abs(*req.Temperature-*tt.wantTemperature) > 1e-6:
+				t.Errorf("temperature = %v, want %v", *req.Temperature, *tt.wantTemperature)
+			}
+			switch {
+			case (req.MaxTokens == nil) != (tt.wantMaxTokens == nil):
+				t.Errorf("max_tokens sent: %v, want sent: %v", req.MaxTokens != nil, tt.wantMaxTokens != nil)
+			case req.MaxTokens != nil && *req.MaxTokens != *tt.wantMaxTokens:
+				t.Errorf("max_tokens = %d, want %d", *req.MaxTokens, *tt.wantMaxTokens)
+			}
+			if req.MaxCompletionTokens != nil {
+				t.Errorf("max_completion_tokens = %d sent, want none", *req.MaxCompletionTokens)
 			}
 		})
 	}

@@ -41,7 +41,7 @@ var askArticles = []knowledge.Article{
 
 // askEnv lists the variables that configure answers, cleared for each test.
 var askEnv = []string{"OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "NEWSBOT_MODEL_TIMEOUT",
-	"NEWSBOT_MODEL_RETRIES", "NEWSBOT_MODEL_CONCURRENCY", "NEWSBOT_MODEL_MAX_TOKENS",
+	"NEWSBOT_MODEL_RETRIES", "NEWSBOT_MODEL_CONCURRENCY", "NEWSBOT_MODEL_MAX_TOKENS", "NEWSBOT_MODEL_TEMPERATURE",
 	"NEWSBOT_PROMPTS_DIR", "NEWSBOT_EVIDENCE_CHARS", "NEWSBOT_STRICT", "NEWSBOT_PASSAGES", "NEWSBOT_RECENCY_HALF_LIFE"}
 
 func askClearEnv(t *testing.T) {
@@ -297,6 +297,12 @@ func TestModelFromEnv(t *testing.T) {
 		{name: "ErrTimeout", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_TIMEOUT": "soon"}, wantErr: "NEWSBOT_MODEL_TIMEOUT"},
 		{name: "ErrRetries", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_RETRIES": "-1"}, wantErr: "NEWSBOT_MODEL_RETRIES"},
 		{name: "ErrConcurrency", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_CONCURRENCY": "0"}, wantErr: "NEWSBOT_MODEL_CONCURRENCY"},
+		{name: "OKTemperature", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_TEMPERATURE": "2"}, wantModel: true},
+		{name: "ErrTemperatureWord", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_TEMPERATURE": "warm"}, wantErr: "NEWSBOT_MODEL_TEMPERATURE"},
+		{name: "ErrTemperatureAbove2", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_TEMPERATURE": "2.5"}, wantErr: "NEWSBOT_MODEL_TEMPERATURE"},
+		{name: "ErrTemperatureNegative", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_TEMPERATURE": "-1"}, wantErr: "NEWSBOT_MODEL_TEMPERATURE"},
+		{name: "ErrTemperatureNaN", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_TEMPERATURE": "NaN"}, wantErr: "NEWSBOT_MODEL_TEMPERATURE"},
+		{name: "ErrMaxTokens", env: map[string]string{"OPENAI_MODEL": "m", "OPENAI_API_KEY": "k", "NEWSBOT_MODEL_MAX_TOKENS": "-5"}, wantErr: "NEWSBOT_MODEL_MAX_TOKENS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

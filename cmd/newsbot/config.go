@@ -16,8 +16,8 @@ import (
 
 // modelFromEnv returns the chat model that the environment configures:
 // OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL, tuned by
-// NEWSBOT_MODEL_TIMEOUT, NEWSBOT_MODEL_RETRIES, NEWSBOT_MODEL_CONCURRENCY and
-// NEWSBOT_MODEL_MAX_TOKENS. It returns a nil Model when neither OPENAI_MODEL
+// NEWSBOT_MODEL_TIMEOUT, NEWSBOT_MODEL_RETRIES, NEWSBOT_MODEL_CONCURRENCY,
+// NEWSBOT_MODEL_TEMPERATURE and NEWSBOT_MODEL_MAX_TOKENS. It returns a nil Model when neither OPENAI_MODEL
 // nor OPENAI_BASE_URL is set (answers are then extracts), and an error naming
 // the variable when one is invalid.
 func modelFromEnv(log *slog.Logger) (model.Model, error) {
@@ -45,8 +45,18 @@ func modelFromEnv(log *slog.Logger) (model.Model, error) {
 	if cfg.Concurrency, err = envInt("NEWSBOT_MODEL_CONCURRENCY", 4, 1, 256); err != nil {
 		return nil, err
 	}
-	if cfg.MaxTokens, err = envInt("NEWSBOT_MODEL_MAX_TOKENS", 0, 0, 1_000_000); err != nil {
+	if cfg.Temperature, err = envTemperature("NEWSBOT_MODEL_TEMPERATURE"); err != nil {
 		return nil, err
+	}
+	// Unset: the model's default, which OpenAI's reasoning models are not
+	// sent; 0: none, the server's default.
+	if getenv("NEWSBOT_MODEL_MAX_TOKENS", "") != "" {
+		if cfg.MaxTokens, err = envInt("NEWSBOT_MODEL_MAX_TOKENS", 0, 0, 1_000_000); err != nil {
+			return nil, err
+		}
+		if cfg.MaxTokens == 0 {
+			cfg.MaxTokens = -1
+		}
 	}
 	m, err := model.NewOpenAI(cfg, log)
 	if err != nil {
@@ -113,6 +123,20 @@ func envInt(key string, def, lo, hi int) (int, error) {
 		return 0, fmt.Errorf("%s=%q: want a whole number from %d to %d", key, v, lo, hi)
 	}
 	return n, nil
+}
+
+// envTemperature reads a sampling temperature from 0 to 2 from key; nil
+// when unset, for the model's default.
+func envTemperature(key string) (*float64, error) {
+	v := strings.TrimSpace(getenv(key, ""))
+	if v == "" {
+		return nil, nil
+	}
+	t, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(t >= 0 && t <= 2) {
+		return nil, fmt.Errorf("%s=%q: want a number from 0 to 2, such as 0.2", key, v)
+	}
+	return &t, nil
 }
 
 func envDuration(key string, def time.Duration) (time.Duration, error) {

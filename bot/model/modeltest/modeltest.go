@@ -24,10 +24,15 @@ type Message struct {
 
 // Request is a chat completion request as the server received it.
 type Request struct {
-	Model         string    `json:"model"`
-	Messages      []Message `json:"messages"`
-	Stream        bool      `json:"stream"`
-	Authorization string    `json:"-"` // the Authorization header
+	Model    string    `json:"model"`
+	Messages []Message `json:"messages"`
+	Stream   bool      `json:"stream"`
+	// Temperature, MaxTokens and MaxCompletionTokens are nil when the
+	// request leaves them out.
+	Temperature         *float64 `json:"temperature"`
+	MaxTokens           *int     `json:"max_tokens"`
+	MaxCompletionTokens *int     `json:"max_completion_tokens"`
+	Authorization       string   `json:"-"` // the Authorization header
 }
 
 // Prompt returns the request's messages joined, for assertions.
