@@ -97,7 +97,7 @@ func chat(ctx context.Context, answerer *bot.Answerer, in io.Reader, out io.Writ
 			return err
 		}
 		fmt.Fprintf(out, "%s\n\n", bot.Render(ans))
-		history = append(history, bot.Turn{Question: question, Answer: ans.Text})
+		history = append(history, ans.Turn())
 		if len(history) > chatTurns {
 			history = history[len(history)-chatTurns:]
 		}
