@@ -3,7 +3,10 @@
 // Discord adapter lives in bot/discord.
 package bot
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Mode says how an Answer was produced.
 type Mode string
@@ -48,4 +51,22 @@ type Answer struct {
 type Turn struct {
 	Question string
 	Answer   string
+	// Articles are the IDs of the articles the answer cited: a follow-up
+	// answered without a model keeps them in focus. Empty for a no-answer.
+	Articles []string
+}
+
+// Turn returns the exchange that a asked and answered, for the history of
+// the next question.
+func (a Answer) Turn() Turn {
+	t := Turn{Question: a.Question, Answer: a.Text}
+	if a.Mode == ModeNoAnswer {
+		return t
+	}
+	for _, c := range a.Citations {
+		if !slices.Contains(t.Articles, c.ArticleID) {
+			t.Articles = append(t.Articles, c.ArticleID)
+		}
+	}
+	return t
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"newsbot/bot/model"
 	"newsbot/knowledge"
@@ -159,9 +160,10 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 	ans.Timings.RetrieveMS = a.cfg.Now().Sub(start).Milliseconds()
 
 	ev := prompts.NewEvidence(passages, a.cfg.EvidenceChars)
-	ranked := rankSources(ev, terms(q), contextTerms)
-	if !slices.ContainsFunc(ranked, scored.relevant) {
-		// Nothing relevant: don't trouble the model.
+	asked, conv := analyse(q), newConversation(history, contextTerms)
+	ranked := rankSources(ev, asked, conv)
+	if !answerable(ranked) {
+		// Don't trouble the model, nor quote sentences that don't answer.
 		ans.Mode, ans.Text = ModeNoAnswer, noAnswerText
 		return ans, nil
 	}
@@ -169,7 +171,7 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 	var text string
 	if a.model != nil && modelErr == nil {
 		modelStart := a.cfg.Now()
-		text, ev, modelErr = a.complete(mctx, q, passages, ev, onText)
+		text, ev, modelErr = a.complete(mctx, q, history, passages, ev, onText)
 		ans.Timings.ModelMS = a.cfg.Now().Sub(modelStart).Milliseconds()
 		if err := ctx.Err(); err != nil {
 			return ans, err
@@ -177,7 +179,7 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 		if modelErr != nil {
 			a.log.Warn("model failed; answering with an extract", "reason", model.ReasonOf(modelErr), "err", modelErr)
 		}
-		ranked = rankSources(ev, terms(q), contextTerms) // the evidence may have shrunk
+		ranked = rankSources(ev, asked, conv) // the evidence may have shrunk
 	}
 
 	stored, err := a.verify(ctx, ev)
@@ -186,9 +188,9 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 	}
 	switch {
 	case a.model == nil:
-		a.extract(&ans, extractNoModel, ranked, stored)
+		a.extract(&ans, extractNoModel, asked, ranked, stored)
 	case modelErr != nil:
-		a.extract(&ans, model.UserMessage(modelErr)+" "+extractFallback, ranked, stored)
+		a.extract(&ans, model.UserMessage(modelErr)+" "+extractFallback, asked, ranked, stored)
 	default:
 		checked := prompts.CheckCitations(text, q, func(n int) (string, bool) { s, ok := stored[n]; return s.Text, ok }, a.cfg.Strict)
 		if len(checked.Cited) == 0 {
@@ -208,6 +210,14 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 		}
 	}
 	return ans, nil
+}
+
+// answerable reports whether the ranked evidence may answer the question:
+// whether any sentence holds a word of it or of the conversation. It is
+// the one place that decides, before the model is asked and before an
+// extract is made, that the loaded articles don't answer.
+func answerable(ranked []scored) bool {
+	return slices.ContainsFunc(ranked, scored.relevant)
 }
 
 // errModelTime is why the model's share of an answer's time ran out.
@@ -270,12 +280,12 @@ func (a *Answerer) search(ctx context.Context, queries []string, asOf time.Time)
 }
 
 // complete asks the model, under mctx (see modelContext), to answer from
-// ev. When the prompt is too long for the model's window, it tries once more
-// with half as much evidence. It returns the evidence the answer's markers
-// refer to.
-func (a *Answerer) complete(mctx context.Context, q string, passages []knowledge.Passage, ev prompts.Evidence, onText func(string)) (string, prompts.Evidence, error) {
+// ev, showing it the earlier turns of the conversation (history). When the
+// prompt is too long for the model's window, it tries once more with half
+// as much evidence. It returns the evidence the answer's markers refer to.
+func (a *Answerer) complete(mctx context.Context, q string, history []Turn, passages []knowledge.Passage, ev prompts.Evidence, onText func(string)) (string, prompts.Evidence, error) {
 	for retry := false; ; retry = true {
-		p, err := a.cfg.Prompts.Answer(q, ev, a.cfg.Now())
+		p, err := a.cfg.Prompts.Answer(q, promptTurns(history), ev, a.cfg.Now())
 		if err != nil {
 			return "", ev, err
 		}
@@ -321,52 +331,47 @@ func (a *Answerer) verify(ctx context.Context, ev prompts.Evidence) (map[int]kno
 	return stored, nil
 }
 
-// extract makes ans an extract: the best-supported stored sentences, quoted
-// and cited, under label.
-func (a *Answerer) extract(ans *Answer, label string, ranked []scored, stored map[int]knowledge.Sentence) {
-	// Sentences that hold at least half as many of the question's own words
-	// as the best does, when any holds one; otherwise those that hold the
-	// conversation's.
-	keep := scored.relevant
-	best := 0.0
-	for _, r := range ranked {
-		best = max(best, r.question)
-	}
-	if best > 0 {
-		keep = func(s scored) bool { return s.question >= best/2 }
-	}
-	picked := pick(ranked, stored, a.cfg.ExtractSentences, keep)
+// extract makes ans an extract under label: the stored sentences that
+// answer q best (see chooseExtract), the best answer first, each quoted
+// and cited. Each quote is cut to maxQuoteRunes, and sentences that would
+// take the rendered reply past maxReplyRunes are left out.
+func (a *Answerer) extract(ans *Answer, label string, q question, ranked []scored, stored map[int]knowledge.Sentence) {
+	picked := chooseExtract(ranked, stored, q, a.cfg.ExtractSentences)
 	if len(picked) == 0 {
 		a.noAnswer(ans, ranked, stored)
 		return
 	}
-	var b strings.Builder
-	b.WriteString(label)
-	for i, p := range picked {
+	ans.Mode, ans.Text, ans.Citations = ModeExtractive, label, nil
+	for _, p := range picked {
 		s := stored[p.source.Marker]
-		fmt.Fprintf(&b, "\n“%s” [%d]", oneLine(s.Text), i+1)
-		ans.Citations = append(ans.Citations, citation(i+1, p.source, s))
+		n := len(ans.Citations) + 1
+		next := *ans
+		next.Text += fmt.Sprintf("\n“%s” [%d]", quote(s.Text), n)
+		next.Citations = append(slices.Clip(ans.Citations), citation(n, p.source, s))
+		if n > 1 && utf8.RuneCountInString(Render(next)) > maxReplyRunes {
+			continue
+		}
+		*ans = next
 	}
-	ans.Mode, ans.Text = ModeExtractive, b.String()
 }
 
 // noAnswer makes ans the honest answer that the articles don't say, with the
 // closest stored sentences as its sources.
 func (a *Answerer) noAnswer(ans *Answer, ranked []scored, stored map[int]knowledge.Sentence) {
 	ans.Mode, ans.Text, ans.Citations = ModeNoAnswer, noAnswerText, nil
-	for i, p := range pick(ranked, stored, a.cfg.ExtractSentences, func(scored) bool { return true }) {
+	for i, p := range pick(ranked, stored, a.cfg.ExtractSentences) {
 		ans.Citations = append(ans.Citations, citation(i+1, p.source, stored[p.source.Marker]))
 	}
 }
 
-// pick returns up to n ranked sources that are still stored and that keep.
-func pick(ranked []scored, stored map[int]knowledge.Sentence, n int, keep func(scored) bool) []scored {
+// pick returns the first n ranked sources that are still stored.
+func pick(ranked []scored, stored map[int]knowledge.Sentence, n int) []scored {
 	var out []scored
 	for _, r := range ranked {
 		if len(out) == n {
 			break
 		}
-		if _, ok := stored[r.source.Marker]; ok && keep(r) {
+		if _, ok := stored[r.source.Marker]; ok {
 			out = append(out, r)
 		}
 	}

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -35,7 +34,7 @@ func (a *Answerer) searchQueries(mctx context.Context, q string, history []Turn)
 	if a.model != nil {
 		rewritten, err := a.rewrite(mctx, q, history)
 		if err == nil && rewritten != "" {
-			return []string{rewritten + " " + q}, without(terms(rewritten), terms(q)), nil
+			return []string{rewritten + " " + q}, without(knowledge.Keywords(rewritten), knowledge.Keywords(q)), nil
 		}
 		// A model error, a timeout included; not the answer being cancelled.
 		if err != nil && (mctx.Err() == nil || model.ReasonOf(err) != "") {
@@ -55,11 +54,7 @@ func (a *Answerer) searchQueries(mctx context.Context, q string, history []Turn)
 
 // rewrite asks the model to turn the follow-up q into a standalone query.
 func (a *Answerer) rewrite(ctx context.Context, q string, history []Turn) (string, error) {
-	turns := make([]prompts.Turn, len(history))
-	for i, t := range history {
-		turns[i] = prompts.Turn{Question: t.Question, Answer: withoutLabels(t.Answer)}
-	}
-	p, err := a.cfg.Prompts.Rewrite(q, turns)
+	p, err := a.cfg.Prompts.Rewrite(q, promptTurns(history))
 	if err != nil {
 		return "", err
 	}
@@ -68,6 +63,16 @@ func (a *Answerer) rewrite(ctx context.Context, q string, history []Turn) (strin
 		return "", err
 	}
 	return tidyQuery(out), nil
+}
+
+// promptTurns returns history as a prompt shows it, without the labels
+// newsbot puts on its own answers.
+func promptTurns(history []Turn) []prompts.Turn {
+	turns := make([]prompts.Turn, len(history))
+	for i, t := range history {
+		turns[i] = prompts.Turn{Question: t.Question, Answer: withoutLabels(t.Answer)}
+	}
+	return turns
 }
 
 // tidyQuery reads the model's rewritten query: its first non-empty line,
@@ -131,39 +136,6 @@ func withoutLabels(answer string) string {
 	return answer
 }
 
-// terms returns the stems of the keywords of text, none when all its words
-// are stop words.
-func terms(text string) []string {
-	ts := knowledge.Keywords(text)
-	for i, t := range ts {
-		ts[i] = stem(t)
-	}
-	return ts
-}
-
-// stem strips a common English ending, enough to match "talks" with "talk".
-func stem(w string) string {
-	for _, suffix := range []string{"ing", "ed", "es", "s"} {
-		if strings.HasSuffix(w, suffix) && len(w)-len(suffix) >= 3 {
-			return strings.TrimSuffix(w, suffix)
-		}
-	}
-	return w
-}
-
-// related reports whether two stems are the same word: equal, or sharing a
-// beginning of six letters or more ("negotiat-ion", "negotiat-e").
-func related(a, b string) bool {
-	if a == b {
-		return true
-	}
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n >= 6
-}
-
 func without(ts, drop []string) []string {
 	var out []string
 	for _, t := range ts {
@@ -173,59 +145,3 @@ func without(ts, drop []string) []string {
 	}
 	return out
 }
-
-// scored is an evidence sentence with how well it supports the question:
-// how many of the question's keywords it holds, and of those a
-// conversation added.
-type scored struct {
-	source            prompts.Source
-	question, context float64
-}
-
-func (s scored) relevant() bool { return s.question+s.context > 0 }
-
-// rankSources orders the evidence best first: sentences that share a word
-// with the question itself, then those that matched the search, in the
-// search's rank order, then by the question's and the conversation's
-// keywords they hold; ties keep the evidence order.
-func rankSources(ev prompts.Evidence, question, added []string) []scored {
-	out := make([]scored, len(ev.Sources))
-	for i, src := range ev.Sources {
-		words := terms(src.Sentence.Text)
-		out[i] = scored{source: src, question: overlap(words, question), context: overlap(words, added)}
-	}
-	slices.SortStableFunc(out, func(x, y scored) int {
-		return cmp.Or(
-			-cmp.Compare(min(x.question, 1), min(y.question, 1)),
-			-compareBool(x.source.Matched, y.source.Matched),
-			cmp.Compare(x.source.Rank, y.source.Rank),
-			-cmp.Compare(x.question, y.question),
-			-cmp.Compare(x.context, y.context),
-		)
-	})
-	return out
-}
-
-func compareBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
-}
-
-// overlap counts the wanted terms that words hold.
-func overlap(words, want []string) float64 {
-	n := 0.0
-	for _, w := range want {
-		if slices.ContainsFunc(words, func(x string) bool { return related(x, w) }) {
-			n++
-		}
-	}
-	return n
-}
-
-// oneLine collapses white space, line breaks included, to single spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

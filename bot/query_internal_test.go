@@ -46,20 +46,25 @@ func TestConversationTerms(t *testing.T) {
 	}
 }
 
-func TestRelated(t *testing.T) {
+// TestKeywordMatches checks that a question's word matches a sentence's
+// as knowledge matches them: by stem, and in its irregular forms.
+func TestKeywordMatches(t *testing.T) {
 	tests := []struct {
-		a, b string
-		want bool
+		word, sentence string
+		want           bool
 	}{
-		{stem("talks"), stem("talk"), true},
-		{stem("negotiations"), stem("negotiate"), true},
-		{stem("represented"), stem("represent"), true},
-		{"us", "usa", false},
-		{"state", "statement", false},
+		{"talks", "The talk lasted an hour.", true},
+		{"represented", "She will represent Sweden.", true},
+		{"buses", "The bus runs at night.", true},
+		{"built", "They build a farm.", true},
+		{"lose", "She never lost a case.", true},
+		{"children", "A child was born.", true},
+		{"us", "The USA said no.", false},
+		{"state", "The statement was read.", false},
 	}
 	for _, tt := range tests {
-		if got := related(tt.a, tt.b); got != tt.want {
-			t.Errorf("related(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		if got := newKeyword(tt.word).in(readSentence(tt.sentence).stems); got != tt.want {
+			t.Errorf("%q in %q = %v, want %v", tt.word, tt.sentence, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,14 @@ func TestRender(t *testing.T) {
 			ans: bot.Answer{Mode: bot.ModeExtractive, Text: "“x” [1]", Citations: []bot.Citation{{Marker: 1, Text: "x", Title: "T",
 				Source: "S", URL: "https://a.example/> @everyone <x"}}},
 			want: "“x” [1]\n\nSources:\n[1] “x” — T, S",
+		},
+		{
+			name: "LongPartsCut",
+			ans: bot.Answer{Mode: bot.ModeModel, Text: "Long [1].", Citations: []bot.Citation{{Marker: 1,
+				Text: strings.Repeat("word ", 200), Title: strings.Repeat("t", 400), Source: "S",
+				URL: "https://a.example/" + strings.Repeat("p", 400)}}},
+			want: "Long [1].\n\nSources:\n[1] “" + strings.TrimSpace(strings.Repeat("word ", 80)) + "…” — " +
+				strings.Repeat("t", 149) + "…, S",
 		},
 	}
 	for _, tt := range tests {

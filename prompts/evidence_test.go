@@ -42,7 +42,7 @@ func TestNewEvidenceBudget(t *testing.T) {
 	for _, budget := range []int{200, 1000, 4000, 20000} {
 		t.Run(fmt.Sprint(budget), func(t *testing.T) {
 			ev := NewEvidence(passages, budget)
-			p, err := Default().Answer("Which sentence?", ev, day)
+			p, err := Default().Answer("Which sentence?", nil, ev, day)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -96,10 +96,11 @@ func parse(fsys fs.FS, name string) (*Set, error) {
 // a field that doesn't exist fails when it is loaded, not when a user asks.
 func (s *Set) check() error {
 	ev := NewEvidence(samplePassages(), 0)
-	if _, err := s.Answer("Who will represent the US?", ev, time.Date(2025, 4, 23, 0, 0, 0, 0, time.UTC)); err != nil {
+	history := []Turn{{Question: "Who will represent the US?", Answer: "Keith Kellogg [1]."}}
+	if _, err := s.Answer("And what did Moscow say?", history, ev, time.Date(2025, 4, 23, 0, 0, 0, 0, time.UTC)); err != nil {
 		return err
 	}
-	_, err := s.Rewrite("And what did Moscow say?", []Turn{{Question: "Who will represent the US?", Answer: "Keith Kellogg [1]."}})
+	_, err := s.Rewrite("And what did Moscow say?", history)
 	return err
 }
 
@@ -113,7 +114,11 @@ type Prompt struct {
 type AnswerData struct {
 	Question string // the user's question, on one line
 	Today    string // YYYY-MM-DD
-	Articles []EvidenceArticle
+	// Conversation holds the earlier exchanges of a follow-up, oldest
+	// first, each on one line and cut short (see Answer); none for a
+	// first question.
+	Conversation []Turn
+	Articles     []EvidenceArticle
 }
 
 // EvidenceArticle is one article's evidence sentences, in article order.
@@ -143,16 +148,37 @@ type Turn struct {
 	Answer   string
 }
 
-// Answer renders the prompt that asks the model to answer question from ev.
-// It returns an error only when an operator's template fails to execute.
-func (s *Set) Answer(question string, ev Evidence, now time.Time) (Prompt, error) {
+// Answer renders the prompt that asks the model to answer question from ev,
+// after the earlier exchanges of history (oldest first): the last
+// maxConversationTurns of them, their questions and answers cut to
+// maxConversationRunes and without citation markers, which pointed at
+// other evidence. It returns an error only when an operator's template
+// fails to execute.
+func (s *Set) Answer(question string, history []Turn, ev Evidence, now time.Time) (Prompt, error) {
 	data := AnswerData{
 		Question: Clean(question, maxQuestionRunes),
 		Today:    now.UTC().Format(time.DateOnly),
 		Articles: ev.articles,
 	}
+	if len(history) > maxConversationTurns {
+		history = history[len(history)-maxConversationTurns:]
+	}
+	for _, t := range history {
+		data.Conversation = append(data.Conversation, Turn{
+			Question: Clean(t.Question, maxConversationRunes),
+			Answer:   Clean(StripMarkers(t.Answer), maxConversationRunes),
+		})
+	}
 	return s.render(tmplAnswerSystem, tmplAnswerUser, data)
 }
+
+// maxConversationTurns and maxConversationRunes bound the conversation an
+// answer prompt shows: the last few turns, each question and answer cut to
+// a few hundred characters.
+const (
+	maxConversationTurns = 3
+	maxConversationRunes = 300
+)
 
 // maxHistoryAnswerRunes bounds each earlier answer in a rewrite prompt.
 const maxHistoryAnswerRunes = 400

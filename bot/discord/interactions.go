@@ -9,8 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
-
-	"newsbot/bot"
 )
 
 // onInteraction handles a slash command: checks who may run it and how
@@ -151,7 +149,7 @@ func (b *Bot) answer(ctx context.Context, userID, channelID, question string, pr
 	if err != nil {
 		return "", err
 	}
-	b.memory.add(key, bot.Turn{Question: question, Answer: a.Text})
+	b.memory.add(key, a.Turn())
 	return b.deps.Render(a), nil
 }
 

@@ -105,7 +105,7 @@ func chat(ctx context.Context, answerer *bot.Answerer, asOf time.Time, in io.Rea
 			return err
 		}
 		fmt.Fprintf(out, "%s\n\n", bot.Render(ans))
-		history = append(history, bot.Turn{Question: question, Answer: ans.Text})
+		history = append(history, ans.Turn())
 		if len(history) > chatTurns {
 			history = history[len(history)-chatTurns:]
 		}
