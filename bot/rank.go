@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 	"slices"
 
@@ -113,13 +114,42 @@ func rankSources(ev prompts.Evidence, q question, conv conversation) []scored {
 		}
 		return float64(bits.OnesCount64(set&of)) / float64(bits.OnesCount64(of))
 	}
+	// A question's word weighs by how few of the evidence sentences hold
+	// it: the words every retrieved sentence shares say least about which
+	// one answers ("represent" over "US" and "talks" in "Who will represent
+	// the US at the London talks?").
+	weights := make([]float64, len(q.keywords))
+	for k := range weights {
+		n := 0
+		for _, s := range out {
+			if s.covers&(1<<k) != 0 {
+				n++
+			}
+		}
+		weights[k] = math.Log(1 + float64(len(out))/float64(max(n, 1)))
+	}
+	weighted := func(set, of uint64) float64 {
+		sum, total := 0.0, 0.0
+		for k, w := range weights {
+			if of&(1<<k) != 0 {
+				total += w
+				if set&(1<<k) != 0 {
+					sum += w
+				}
+			}
+		}
+		if total == 0 {
+			return 0
+		}
+		return sum / total
+	}
 	allContext := uint64(1)<<len(conv.keywords) - 1
 
 	focus := focusArticles(ev, conv, func(id string) float64 { return share(byArticle[id].context, allContext) })
 	for i := range out {
 		s := &out[i]
-		s.own = share(s.covers, found)
-		s.article = share(byArticle[s.source.Article.ID].question, found)
+		s.own = weighted(s.covers, found)
+		s.article = weighted(byArticle[s.source.Article.ID].question, found)
 		// What the question asks for counts as much as the article is
 		// about the question, or for a follow-up about the conversation:
 		// a number in an unrelated article answers "how many" nothing.

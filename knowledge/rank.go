@@ -16,7 +16,7 @@ import (
 // Column weights of BM25 over whole articles: a word of the title says more
 // about what an article is about than one of its lead, and one of the lead
 // more than one further down.
-var (
+const (
 	weightTitle = 3.0
 	weightLead  = 1.5
 	weightRest  = 1.0
@@ -46,7 +46,8 @@ type rankedArticle struct {
 
 // bestArticles returns the articles that best match the query by BM25
 // over their title, lead and rest, weighed by when they were published,
-// best first: at most rerankArticles of them.
+// best first: enough for opts.Limit passages at opts.PerArticle each, and
+// at least passageArticles.
 //
 // FTS5's bm25() scores each form of each term on its own, which gives its
 // term frequency part (saturated, normalised by the article's length over
@@ -112,7 +113,8 @@ func bestArticles(ctx context.Context, q querier, p queryPlan, opts SearchOption
 	slices.SortFunc(out, func(a, b *rankedArticle) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.id, b.id))
 	})
-	return out[:min(int(rerankArticles), len(out))], nil
+	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
+	return out[:min(n, len(out))], nil
 }
 
 // commonArticles is how many articles a term must be in before it may be
@@ -210,7 +212,7 @@ func fillArticles(ctx context.Context, q querier, arts []*rankedArticle) error {
 // The time prior's weights, against an article BM25 scaled so the best
 // article has 1: small enough that the only article about a question wins
 // over newer ones that merely share its words.
-var (
+const (
 	// recencyBase favours recent articles a little whatever the question:
 	// news questions are about now.
 	recencyBase = 0.1
@@ -223,7 +225,6 @@ var (
 	// defaultHalfLife is how old an article is when its recency counts
 	// half: news stays current for a week or two.
 	defaultHalfLife = 14 * 24 * time.Hour
-	articleCut      = 0.0
 )
 
 // timePrior is an article's bonus for when it was published, as of now. An
@@ -249,7 +250,7 @@ func timePrior(published, now time.Time, halfLife time.Duration, focus timeFocus
 }
 
 // Sentence scoring within the best articles.
-var (
+const (
 	bm25K1 = 1.2
 	bm25B  = 0.75
 	// weightNeighbour is how much of its best neighbour's score a sentence
@@ -260,22 +261,18 @@ var (
 	// frequency: words of a question that stand together in a sentence
 	// speak of the same thing.
 	weightNear = 0.15
-	nearWords  = 3.0
+	nearWords  = 3
 	// weightArticleFused is how much the article's own score counts beside
-	// the sentence's.
-	weightArticleFused = 1.0
+	// the sentence's: a sentence of the article about the question usually
+	// answers it better than a closer match in an article about something
+	// else.
+	weightArticleFused = 2.0
 	weightKeyPoint     = 0.05
-	// weightPassage is how much an article's best sentence counts towards
-	// the article's own score: an article whose question words stand
-	// together in one sentence is more likely about the question than one
-	// that scatters them.
-	weightPassage  = 0.0
-	rerankArticles = 30.0
 )
 
 // scoreSentences reads the sentences of docs and scores those that hold a
 // query word, best first.
-func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p queryPlan, opts SearchOptions) ([]*candidate, error) {
+func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p queryPlan) ([]*candidate, error) {
 	args := make([]any, len(docs))
 	byPK := make(map[int64]*rankedArticle, len(docs))
 	for i, d := range docs {
@@ -329,7 +326,7 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 		})
 		for k := 1; k < len(ms); k++ {
 			a, b := ms[k-1], ms[k]
-			if a.term != b.term && float64(b.at-a.at) <= nearWords {
+			if a.term != b.term && b.at-a.at <= nearWords {
 				near[i] += weightNear * (p.terms[a.term].sentenceIDF + p.terms[b.term].sentenceIDF) / 2
 			}
 		}
@@ -349,29 +346,10 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 			own[i] += near[i]
 		}
 	}
-	// An article's best sentence is evidence for the article.
-	bestOwn, bestOwnAll := map[int64]float64{}, 0.0
-	for i, c := range all {
-		bestOwn[c.article] = max(bestOwn[c.article], own[i])
-		bestOwnAll = max(bestOwnAll, own[i])
-	}
-	if bestOwnAll > 0 {
-		for _, d := range docs {
-			d.score += weightPassage * bestOwn[d.pk] / bestOwnAll
-		}
-	}
-	slices.SortFunc(docs, func(a, b *rankedArticle) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.id, b.id))
-	})
-	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
-	kept := map[int64]bool{}
-	for _, d := range docs[:min(n, len(docs))] {
-		kept[d.pk] = true
-	}
 	var out []*candidate
 	best := 0.0
 	for i, c := range all {
-		if own[i] == 0 || !kept[c.article] {
+		if own[i] == 0 {
 			continue
 		}
 		// Neighbours in the same article and the same part of it.

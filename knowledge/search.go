@@ -62,7 +62,7 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if len(docs) == 0 {
 		return nil, nil
 	}
-	cands, err := scoreSentences(ctx, conn, docs, p, opts)
+	cands, err := scoreSentences(ctx, conn, docs, p)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}

@@ -186,7 +186,7 @@ func TestSearchRecency(t *testing.T) {
 			// comes first, and an undated one sits between.
 			for _, opts := range []knowledge.SearchOptions{{}, {RecencyHalfLife: 7 * 24 * time.Hour}} {
 				ps := mustSearch(t, st, "zorblax harvest", opts)
-				if got := articleIDs(ps); !slices.Equal(got, []string{"new", "undated", "old"}) {
+				if got := passageArticles(ps); !slices.Equal(got, []string{"new", "undated", "old"}) {
 					t.Fatalf("%+v: ranking %v, want new, undated, old", opts, got)
 				}
 				if !(ps[0].Score > ps[1].Score && ps[1].Score > ps[2].Score) {
@@ -196,12 +196,12 @@ func TestSearchRecency(t *testing.T) {
 			// As of a time before the new article, it is left out; the
 			// undated one stays.
 			ps := mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{AsOf: testTime.Add(-10 * 24 * time.Hour)})
-			if got := articleIDs(ps); !slices.Equal(got, []string{"undated", "old"}) {
+			if got := passageArticles(ps); !slices.Equal(got, []string{"undated", "old"}) {
 				t.Errorf("as of ten days ago: %v, want undated, old", got)
 			}
 			// A day's slack for time zones.
 			ps = mustSearch(t, st, "zorblax harvest", knowledge.SearchOptions{AsOf: testTime.Add(-36 * time.Hour)})
-			if got := articleIDs(ps); !slices.Contains(got, "new") {
+			if got := passageArticles(ps); !slices.Contains(got, "new") {
 				t.Errorf("as of half a day before the new article: %v, want it kept", got)
 			}
 		})
@@ -234,8 +234,8 @@ func TestSearchRecencyKeepsTheOnlyAnswer(t *testing.T) {
 	}
 }
 
-// articleIDs returns the distinct articles of passages, in order.
-func articleIDs(ps []knowledge.Passage) []string {
+// passageArticles returns the distinct articles of passages, in order.
+func passageArticles(ps []knowledge.Passage) []string {
 	var out []string
 	for _, p := range ps {
 		if !slices.Contains(out, p.Article.ID) {

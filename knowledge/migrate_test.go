@@ -1,0 +1,95 @@
+//go:build sqlite_fts5
+
+package knowledge
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMigrateFromPreviousSchema writes a database the way the schema before
+// the article index did, then opens it: the index is built from the stored
+// text, nothing is lost, and search finds the articles.
+func TestMigrateFromPreviousSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"0001_articles.sql", "0002_feeds.sql", "0003_feed_item_failures.sql", "0004_sentence_vocabulary.sql"} {
+		body, err := migrations.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO migrations VALUES (?, 0)`, "migrations/"+name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := []Article{
+		{ID: "quay", Title: "Quay repairs", KeyPoints: []string{"The quay reopens in May."},
+			Body: "Divers inspected the quay walls. Repairs cost four million. The harbour master approved the plan. Work starts on Monday."},
+		{ID: "fair", Title: "Autumn fair", Body: "The autumn fair drew record crowds. Pumpkins sold out by noon."},
+	}
+	for i, a := range old {
+		kp := `["` + strings.Join(a.KeyPoints, `","`) + `"]`
+		if len(a.KeyPoints) == 0 {
+			kp = `[]`
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO articles (pk, id, title, source, key_points, body, content_hash, loaded_at, updated_at)
+			VALUES (?, ?, ?, 'old', ?, ?, ?, 0, 0)`, i+1, a.ID, a.Title, kp, a.Body, ContentHash(a)); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range Split(a) {
+			if _, err := db.ExecContext(ctx, `INSERT INTO sentences (id, article, position, key_point, text) VALUES (?, ?, ?, ?, ?)`,
+				s.ID, i+1, s.Position, s.KeyPoint, s.Text); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO sentences_fts (rowid, text) SELECT pk, text FROM sentences`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open the old database: %v", err)
+	}
+	defer st.Close()
+	articles, sentences, err := st.Count(ctx)
+	if err != nil || articles != 2 || sentences != 7 {
+		t.Fatalf("after migrating: %d articles, %d sentences, %v; want 2 and 7", articles, sentences, err)
+	}
+	// The lead (the key point and the first three sentences) and the rest
+	// are indexed apart.
+	for q, want := range map[string]int{"lead:quay": 1, "rest:monday": 1, "lead:monday": 0, "title:pumpkins": 0, "lead:pumpkins": 1} {
+		var n int
+		if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM article_text WHERE article_text MATCH ?`, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Errorf("article_text MATCH %q: %d rows, want %d", q, n, want)
+		}
+	}
+	ps, err := st.Search(ctx, "When does the quay reopen?", SearchOptions{})
+	if err != nil || len(ps) == 0 || ps[0].Article.ID != "quay" {
+		t.Fatalf("search after migrating: %v, %v; want the quay article", ps, err)
+	}
+	if err := st.Remove(ctx, "fair"); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM article_text WHERE article_text MATCH 'pumpkins'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("removed article still indexed: %d rows, %v", n, err)
+	}
+}

@@ -1,0 +1,146 @@
+package knowledge_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"newsbot/knowledge"
+	"newsbot/knowledge/knowledgetest"
+)
+
+// TestSearchFindsArticleBelowSentenceMatches checks that the article that
+// holds the question's words is found even when more than a hundred
+// sentences of other articles each match more of the question's words than
+// any one of its sentences does.
+func TestSearchFindsArticleBelowSentenceMatches(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	var batch []knowledge.Article
+	for i := range 150 {
+		batch = append(batch, knowledge.Article{
+			ID: fmt.Sprintf("crowd-%03d", i), Title: fmt.Sprintf("Notice %d", i),
+			Body: fmt.Sprintf("The ferry timetable changed again in week %d. Nothing else changed.", i),
+		})
+	}
+	batch = append(batch, knowledge.Article{
+		ID: "answer", Title: "Glacier survey",
+		Body: "Surveyors measured the glacier from a ferry. The ice retreated forty metres. " +
+			"The timetable of the survey slipped. Funding came from the ministry.",
+	})
+	mustPut(t, st, batch...)
+	ps := mustSearch(t, st, "Which ferry timetable did the glacier survey use for the ice?", knowledge.SearchOptions{})
+	if len(ps) == 0 || ps[0].Article.ID != "answer" {
+		t.Fatalf("best passages %v, want the glacier article first", passageIDs(ps))
+	}
+}
+
+// TestSearchUsesEveryTerm checks that a long question's commonest word
+// still counts: two articles hold the same eleven of its twelve words, and
+// the one that also holds the twelfth, a word many other articles hold,
+// comes first, whichever was loaded first.
+func TestSearchUsesEveryTerm(t *testing.T) {
+	words := strings.Fields("mayor harbour bridge repair budget council vote million contract engineers steel river")
+	common := words[len(words)-1] // "river", which many articles hold
+	for _, order := range []string{"WithFirst", "WithoutFirst"} {
+		t.Run(order, func(t *testing.T) {
+			st := knowledgetest.MustOpenDB(t)
+			var batch []knowledge.Article
+			for i := range 40 {
+				batch = append(batch, knowledge.Article{
+					ID: fmt.Sprintf("river-%02d", i), Title: fmt.Sprintf("River notes %d", i),
+					Body: fmt.Sprintf("The %s rose %d centimetres overnight.", common, i),
+				})
+			}
+			body := func(ws []string) string {
+				return "The story covers the " + strings.Join(ws, " and the ") + "."
+			}
+			with := knowledge.Article{ID: "with", Title: "Report A", Body: body(words)}
+			without := knowledge.Article{ID: "without", Title: "Report B", Body: body(append(words[:len(words)-1:len(words)-1], "weather"))}
+			if order == "WithFirst" {
+				batch = append(batch, with, without)
+			} else {
+				batch = append(batch, without, with)
+			}
+			mustPut(t, st, batch...)
+			q := "What did the " + strings.Join(words, " ") + " say?"
+			if n := len(knowledge.Terms(q)); n != 12 {
+				t.Fatalf("question has %d terms, want 12", n)
+			}
+			ps := mustSearch(t, st, q, knowledge.SearchOptions{})
+			if got := passageArticles(ps); len(got) < 2 || got[0] != "with" || got[1] != "without" {
+				t.Fatalf("articles %v, want with, then without", got)
+			}
+		})
+	}
+}
+
+// TestSearchLongPageDoesNotOutrankTopic checks that a long page that
+// mentions each of the question's words once, among much else, does not
+// outrank the short article about them.
+func TestSearchLongPageDoesNotOutrankTopic(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	r := rand.New(rand.NewPCG(7, 7))
+	filler := strings.Fields("market school police court train airport farmer price energy water forest strike union factory museum festival bank tax border army ship")
+	var long strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&long, "The %s and the %s met on day %d. ", filler[r.IntN(len(filler))], filler[r.IntN(len(filler))], i)
+		switch i {
+		case 40:
+			long.WriteString("A lighthouse stood on the coast. ")
+		case 120:
+			long.WriteString("Someone mentioned a keeper. ")
+		case 200:
+			long.WriteString("The word restoration appeared in a list. ")
+		}
+	}
+	mustPut(t, st,
+		knowledge.Article{ID: "digest", Title: "Weekly digest", Body: long.String()},
+		knowledge.Article{ID: "topic", Title: "Lighthouse restoration begins",
+			Body: "The lighthouse restoration began on Monday. The keeper welcomed the restoration. " +
+				"The lighthouse will reopen in spring."},
+	)
+	for _, a := range sampleArticles() {
+		mustPut(t, st, a)
+	}
+	ps := mustSearch(t, st, "Who is the keeper of the lighthouse restoration?", knowledge.SearchOptions{})
+	if got := passageArticles(ps); len(got) == 0 || got[0] != "topic" {
+		t.Fatalf("articles %v, want the lighthouse article first", got)
+	}
+}
+
+// TestSearchLoadOrder checks that the order articles were loaded in does
+// not change what a search returns, even among articles that match equally.
+func TestSearchLoadOrder(t *testing.T) {
+	var batch []knowledge.Article
+	for i := range 30 {
+		batch = append(batch, generatedArticle(i))
+	}
+	for i := range 6 { // equal matches: six articles alike but for a number
+		batch = append(batch, knowledge.Article{ID: fmt.Sprintf("twin-%d", i), Title: fmt.Sprintf("Harbour ferry %d", i+1),
+			Body: "The harbour ferry runs every hour."})
+	}
+	reversed := slices.Clone(batch)
+	slices.Reverse(reversed)
+	shuffled := slices.Clone(batch)
+	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	queries := []string{"harbour ferry", "When does the ferry run?", "council budget storm", "Who met the minister near the bridge?"}
+	var want [][]string
+	for n, order := range [][]knowledge.Article{batch, reversed, shuffled} {
+		st := knowledgetest.MustOpenDB(t)
+		for _, a := range order { // one at a time, so keys follow the order
+			mustPut(t, st, a)
+		}
+		for i, q := range queries {
+			got := passageIDs(mustSearch(t, st, q, knowledge.SearchOptions{Limit: 10}))
+			if n == 0 {
+				want = append(want, got)
+				continue
+			}
+			if !slices.Equal(got, want[i]) {
+				t.Errorf("load order %d, %q:\n got %v\nwant %v", n, q, got, want[i])
+			}
+		}
+	}
+}
