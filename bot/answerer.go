@@ -167,6 +167,16 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 		ans.Mode, ans.Text = ModeNoAnswer, noAnswerText
 		return ans, nil
 	}
+	if len(history) == 0 && !specific(passages) {
+		// Words in common, but no more than a store this size shares with
+		// any question by chance: offer the closest sentences, not an answer.
+		stored, err := a.verify(ctx, ev)
+		if err != nil {
+			return ans, err
+		}
+		a.noAnswer(&ans, ranked, stored)
+		return ans, nil
+	}
 
 	var text string
 	if a.model != nil && modelErr == nil {
@@ -218,6 +228,32 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 // extract is made, that the loaded articles don't answer.
 func answerable(ranked []scored) bool {
 	return slices.ContainsFunc(ranked, scored.relevant)
+}
+
+// The least a passage must hold of a question for it to be answered from
+// the articles (see knowledge.Passage): the information of one and a half
+// words that a single sentence of the store holds, and a good share of the
+// question's own; or nearly all of the question, which in a store of a few
+// articles, where no word can be very rare, is the only sign there is.
+const (
+	minSpecificity   = 1.5
+	minCoverage      = 0.4
+	nearlyAllCovered = 0.9
+)
+
+// specificPassages is how many of the best passages are looked at.
+const specificPassages = 3
+
+// specific reports whether one of the best passages holds enough of the
+// question to be more than a chance match: a follow-up is judged by the
+// conversation instead, since its words lean on the turns before it.
+func specific(passages []knowledge.Passage) bool {
+	for _, p := range passages[:min(specificPassages, len(passages))] {
+		if p.Specificity >= minSpecificity && p.Coverage >= minCoverage || p.Coverage >= nearlyAllCovered {
+			return true
+		}
+	}
+	return false
 }
 
 // errModelTime is why the model's share of an answer's time ran out.

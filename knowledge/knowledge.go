@@ -46,6 +46,20 @@ type Passage struct {
 	Sentences []Sentence
 	// Matched holds the IDs of the sentences in Sentences that matched the query.
 	Matched []string
+	// Coverage is the share of the query's informative weight that the
+	// passage's sentences hold together: each word of the query weighs by
+	// how rare it is among the store's sentences, so a passage that holds
+	// the question's names and rare words covers much of it, and one that
+	// shares only its common words covers little. A word no article holds
+	// weighs most and is covered by none.
+	Coverage float64
+	// Specificity is how much of the question's information the passage
+	// holds, in units of a word that only one sentence of the store holds:
+	// the weight it covers over the logarithm of the number of sentences.
+	// Below about one and a half, a store this size holds such a match by
+	// chance: words a passage shares with the question then say little
+	// about whether it answers.
+	Specificity float64
 }
 
 // Errors returned by the store; wrapped with their operation.

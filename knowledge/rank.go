@@ -272,7 +272,7 @@ const (
 
 // scoreSentences reads the sentences of docs and scores those that hold a
 // query word, best first.
-func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p queryPlan) ([]*candidate, error) {
+func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p queryPlan) ([]*candidate, map[string]uint64, error) {
 	args := make([]any, len(docs))
 	byPK := make(map[int64]*rankedArticle, len(docs))
 	for i, d := range docs {
@@ -282,7 +282,7 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 	rows, err := q.QueryContext(ctx, `SELECT pk, article, position, key_point, id, text FROM sentences
 		WHERE article IN (`+placeholders(len(args))+`) ORDER BY article, position`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read sentences: %w", err)
+		return nil, nil, fmt.Errorf("read sentences: %w", err)
 	}
 	defer rows.Close()
 	var all []*candidate
@@ -291,18 +291,19 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 	for rows.Next() {
 		c := &candidate{}
 		if err := rows.Scan(&c.pk, &c.article, &c.position, &c.keyPoint, &c.id, &c.text); err != nil {
-			return nil, fmt.Errorf("read sentences: %w", err)
+			return nil, nil, fmt.Errorf("read sentences: %w", err)
 		}
 		all = append(all, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read sentences: %w", err)
+		return nil, nil, fmt.Errorf("read sentences: %w", err)
 	}
 	// Term frequencies and positions of query words in each sentence.
 	type match struct {
 		term, at int
 	}
 	tfs := make([][]int, len(all))
+	held := make(map[string]uint64, len(all)) // the terms each sentence holds, by bit
 	near := make([]float64, len(all))
 	total := 0
 	for i, c := range all {
@@ -318,6 +319,7 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 			for j, t := range p.terms {
 				if slices.Contains(t.stems, st) || t.prefix != "" && strings.HasPrefix(lower, t.prefix) {
 					tfs[i][j]++
+					held[c.id] |= 1 << j
 					ms = append(ms, match{j, n})
 					break
 				}
@@ -373,5 +375,5 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 	slices.SortStableFunc(out, func(a, b *candidate) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(byPK[a.article].id, byPK[b.article].id), cmp.Compare(a.position, b.position))
 	})
-	return out, nil
+	return out, held, nil
 }

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 )
@@ -62,11 +63,31 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if len(docs) == 0 {
 		return nil, nil
 	}
-	cands, err := scoreSentences(ctx, conn, docs, p)
+	cands, held, err := scoreSentences(ctx, conn, docs, p)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	passages, err := passages(ctx, conn, cands, opts)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
+	}
+	total := 0.0
+	for _, t := range p.terms {
+		total += t.sentenceIDF
+	}
+	for i := range passages {
+		var bits uint64
+		for _, sn := range passages[i].Sentences {
+			bits |= held[sn.ID]
+		}
+		for j, t := range p.terms {
+			if bits&(1<<j) != 0 && total > 0 {
+				passages[i].Coverage += t.sentenceIDF / total
+				passages[i].Specificity += t.sentenceIDF
+			}
+		}
+		passages[i].Specificity /= math.Log(float64(p.sentences) + 1)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}

@@ -140,7 +140,7 @@ var stopWords = func() map[string]bool {
 	}
 	// Words that shape a question, or point at the text itself ("in the
 	// article", "this story"), rather than say what it is about.
-	for _, w := range strings.Fields(`name named happen happened happens kind type many much example reason
+	for _, w := range strings.Fields(`name named happen happened happens kind type many much often example reason
 		mean means meant describe described called call
 		article articles story stories passage paragraph text mention mentioned mentions stated listed discussed referenced`) {
 		m[w] = true
