@@ -70,7 +70,7 @@ func bestArticles(ctx context.Context, q querier, p queryPlan, opts SearchOption
 	defer stmt.Close()
 	scores := map[int64]float64{}
 	for _, t := range p.terms {
-		if t.articles == 0 || t.articles*2 > total && t.articles > commonArticles {
+		if t.articles == 0 || t.articles*commonShare > total && t.articles > commonArticles {
 			continue
 		}
 		weight := idf(t.articles, max(total, t.articles))
@@ -117,9 +117,15 @@ func bestArticles(ctx context.Context, q querier, p queryPlan, opts SearchOption
 	return out[:min(n, len(out))], nil
 }
 
-// commonArticles is how many articles a term must be in before it may be
-// left out of article ranking for being in more than half of them.
-const commonArticles = 1_000
+// A term is left out of article ranking when more than one in commonShare
+// articles hold it, and at least commonArticles do: only a large store's
+// commonest words, whose inverse document frequency is under a tenth of a
+// rare word's. Leaving out more costs answers on real news (answer-in-context
+// at 10 sentences falls from 0.812 to 0.787 when one in five is the limit).
+const (
+	commonShare    = 2
+	commonArticles = 1_000
+)
 
 // termScores adds, for each article that holds form, weight times form's
 // BM25 term frequency part to scores. stmt is the FTS5 query that scores
