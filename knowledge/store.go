@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -41,10 +42,31 @@ type Store struct {
 // foreign keys and a busy timeout, and applies pending migrations. It returns
 // an error naming the path when the file cannot be opened or migrated.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+// OpenExisting opens the SQLite database at path as Open does, but never
+// creates it: when there is no file at path it returns an error wrapping
+// fs.ErrNotExist, naming the path. Opening a database whose schema is
+// current takes no write lock, so it succeeds while another process holds a
+// write transaction.
+func OpenExisting(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, false)
+}
+
+func open(ctx context.Context, path string, create bool) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open database: %w: empty path", ErrInvalid)
 	}
 	q := url.Values{}
+	if !create {
+		// SQLite itself refuses to create the file, so a database removed
+		// after the check below is not created either.
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+		q.Set("mode", "rw")
+	}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "10000")
@@ -74,13 +96,18 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // migrate applies the embedded migrations not yet recorded, each in its own
 // transaction, in file-name order.
+// A database whose every migration is recorded is left alone, read
+// without a write lock, so that opening it never waits for a writer.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
-	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("list migrations: %w", err)
+	}
+	if s.applied(ctx, names) {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
 	}
 	sort.Strings(names)
 	for _, name := range names {
@@ -89,6 +116,34 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// applied reports whether every one of names is recorded as applied. It
+// only reads; any failure (a new file has no migrations table) reports
+// false, and migrate then takes the write lock and says what is wrong.
+func (s *Store) applied(ctx context.Context, names []string) bool {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	done := make(map[string]bool)
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return false
+		}
+		done[name] = true
+	}
+	if rows.Err() != nil {
+		return false
+	}
+	for _, name := range names {
+		if !done[name] {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Store) applyMigration(ctx context.Context, name string) error {

@@ -32,13 +32,17 @@ With --as-of, the question is answered as if asked then.`,
 		return func(ctx context.Context, a *app, args []string) error {
 			question := strings.TrimSpace(strings.Join(args, " "))
 			if question == "" {
-				return fmt.Errorf("%w: no question", errUsage)
+				return usagef("no question")
 			}
 			asOf, err := parseAsOfFlag(*asOfText)
 			if err != nil {
 				return err
 			}
-			answerer, err := newAnswerer(ctx, a)
+			st, err := a.openArticles(ctx)
+			if err != nil {
+				return err
+			}
+			answerer, err := newAnswerer(a, st)
 			if err != nil {
 				return err
 			}

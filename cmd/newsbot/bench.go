@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"newsbot/knowledge"
@@ -17,7 +19,9 @@ var benchCommand = command{
 Loads generated articles into --db until it holds --articles of them (about 30
 sentences each), then times --queries searches with newsbot's ranking and with a
 plain FTS5 BM25 query, interleaved, and prints medians and 99th percentiles.
-Use a database of its own: --db bench.db.`,
+It never touches the database NEWSBOT_DB or the default names: without --db
+on the command line it works in a temporary database, removed at the end, and
+says where; --db bench.db keeps the corpus for the next run.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		articles := fs.Int("articles", 34_000, "synthetic `articles` to hold (34,000 ≈ 1,000,000 sentences)")
 		queries := fs.Int("queries", 500, "`number` of searches to time")
@@ -25,7 +29,26 @@ Use a database of its own: --db bench.db.`,
 		batch := fs.Int("batch", 500, "articles per load transaction")
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("%w: unexpected argument %q", errUsage, args[0])
+				return usagef("unexpected argument %q", args[0])
+			}
+			if *articles < 1 || *queries < 1 || *batch < 1 {
+				return usagef("--articles, --queries and --batch want at least 1")
+			}
+			if !a.dbFlag {
+				dir, err := os.MkdirTemp("", "newsbot-bench-")
+				if err != nil {
+					return fmt.Errorf("make a temporary database: %w", err)
+				}
+				defer os.RemoveAll(dir)
+				a.dbPath = filepath.Join(dir, "bench.db")
+				fmt.Fprintf(a.stdout, "no --db given: benchmarking in a temporary database, %s, removed at the end\n", a.dbPath)
+				// Close it before the directory goes.
+				defer func() {
+					if a.store != nil {
+						a.store.Close()
+						a.store = nil
+					}
+				}()
 			}
 			st, err := a.openStore(ctx)
 			if err != nil {

@@ -31,13 +31,17 @@ question is answered as if asked then.`,
 		asOfText := asOfFlag(fs)
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("%w: chat takes no arguments; type the questions", errUsage)
+				return usagef("chat takes no arguments; type the questions")
 			}
 			asOf, err := parseAsOfFlag(*asOfText)
 			if err != nil {
 				return err
 			}
-			answerer, err := newAnswerer(ctx, a)
+			st, err := a.openArticles(ctx)
+			if err != nil {
+				return err
+			}
+			answerer, err := newAnswerer(a, st)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/joho/godotenv"
@@ -43,9 +46,24 @@ var commands = []*command{
 // errUsage marks an error in how a command was called; it exits with status 2.
 var errUsage = errors.New("usage")
 
+// usageError is a mistake in how a command was called, said in a few words;
+// it matches errUsage.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string        { return e.msg }
+func (e usageError) Is(target error) bool { return target == errUsage }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
 // errRejected marks a run that finished but rejected some input; it exits with status 1
 // after the command has printed its own report.
 var errRejected = errors.New("some input was rejected")
+
+// defaultDB is the database used when neither --db nor NEWSBOT_DB names one.
+const defaultDB = "newsbot.db"
 
 // app holds what commands share: standard streams, configuration and the
 // lazily opened store.
@@ -53,11 +71,14 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	dbPath         string
+	dbFlag         bool // whether --db was given on the command line
 	log            *slog.Logger
 	store          *knowledge.Store
 }
 
-// openStore opens the knowledge base once.
+// openStore opens the knowledge base once, creating the file when there is
+// none; only the commands that store something (load, feeds add, run,
+// bench) use it.
 func (a *app) openStore(ctx context.Context) (*knowledge.Store, error) {
 	if a.store != nil {
 		return a.store, nil
@@ -68,6 +89,71 @@ func (a *app) openStore(ctx context.Context) (*knowledge.Store, error) {
 	}
 	a.store = s
 	return s, nil
+}
+
+// openExisting opens the knowledge base once without ever creating it. It
+// returns an error naming the path and the command that creates it when
+// there is no file there.
+func (a *app) openExisting(ctx context.Context) (*knowledge.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	s, err := knowledge.OpenExisting(ctx, a.dbPath)
+	if errors.Is(err, os.ErrNotExist) {
+		where := ""
+		if a.dbPath == defaultDB {
+			where = " (the default, newsbot.db in the working directory; --db or NEWSBOT_DB names another)"
+		}
+		return nil, fmt.Errorf("no database at %s%s; load articles into it with: %s", a.absDB(), where, a.loadHint())
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.store = s
+	return s, nil
+}
+
+// openArticles opens an existing knowledge base that holds articles. It
+// returns an error naming the path and the load command when there is no
+// database or it holds no articles.
+func (a *app) openArticles(ctx context.Context) (*knowledge.Store, error) {
+	st, err := a.openExisting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, _, err := st.Count(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("no articles in %s; load some with: %s", a.absDB(), a.loadHint())
+	}
+	return st, nil
+}
+
+// absDB returns the database path made absolute, as a user should see it.
+func (a *app) absDB() string {
+	if abs, err := filepath.Abs(a.dbPath); err == nil {
+		return abs
+	}
+	return a.dbPath
+}
+
+// loadHint returns the command that loads articles into this database.
+func (a *app) loadHint() string {
+	if a.dbPath == defaultDB {
+		return "newsbot load FILE|DIR|URL"
+	}
+	return "newsbot --db " + shellQuote(a.dbPath) + " load FILE|DIR|URL"
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain
+// path characters.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/+:,=@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // getenv reads configuration from the environment.
@@ -88,8 +174,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	global := flag.NewFlagSet("newsbot", flag.ContinueOnError)
 	global.SetOutput(stderr)
-	global.StringVar(&a.dbPath, "db", getenv("NEWSBOT_DB", "newsbot.db"), "SQLite database `path` (env NEWSBOT_DB)")
+	global.StringVar(&a.dbPath, "db", getenv("NEWSBOT_DB", defaultDB), "SQLite database `path` (env NEWSBOT_DB)")
 	logLevel := global.String("log-level", getenv("NEWSBOT_LOG_LEVEL", "warn"), "log `level`: debug, info, warn or error (env NEWSBOT_LOG_LEVEL)")
+	showVersion := global.Bool("version", false, "print the version and exit")
 	global.Usage = func() { printHelp(stderr, global) }
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -97,12 +184,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return 2
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "newsbot: --log-level %q: want debug, info, warn or error\n", *logLevel)
-		return 2
+	if *showVersion {
+		fmt.Fprintln(stdout, versionString())
+		return 0
 	}
-	a.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	rest := global.Args()
 	if len(rest) == 0 {
@@ -122,19 +207,31 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: newsbot %s %s\n\n%s\n", cmd.name, cmd.usage, cmd.summary)
-		if hasFlags(fs) {
-			fmt.Fprintln(fs.Output(), "\nflags:")
-			fs.PrintDefaults()
-		}
+		fmt.Fprintln(fs.Output(), "\nflags (before or after the arguments; -- ends them):")
+		fs.PrintDefaults()
 	}
 	runCmd := cmd.flags(fs)
-	if err := fs.Parse(rest[1:]); err != nil {
+	// The global flags may follow the command name too.
+	fs.StringVar(&a.dbPath, "db", a.dbPath, "SQLite database `path` (env NEWSBOT_DB)")
+	fs.StringVar(logLevel, "log-level", *logLevel, "log `level`: debug, info, warn or error (env NEWSBOT_LOG_LEVEL)")
+	cmdArgs, err := parseArgs(fs, rest[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	err := runCmd(ctx, a, fs.Args())
+	for _, f := range []*flag.FlagSet{global, fs} {
+		f.Visit(func(f *flag.Flag) { a.dbFlag = a.dbFlag || f.Name == "db" })
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "newsbot: --log-level %q: want debug, info, warn or error\n", *logLevel)
+		return 2
+	}
+	a.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	err = runCmd(ctx, a, cmdArgs)
 	if a.store != nil {
 		if cerr := a.store.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close database: %w", cerr)
@@ -154,6 +251,60 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 }
 
+// parseArgs parses args with fs, taking flags before, between and after
+// the other arguments, which it returns in order. "--" ends the flags:
+// everything after it is an argument.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise the module version and commit the go command recorded are used.
+var version = ""
+
+// versionString returns the program's version, commit and Go version.
+func versionString() string {
+	v, commit, modified := version, "", false
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	out := "newsbot " + v
+	if commit != "" {
+		out += " commit " + commit[:min(12, len(commit))]
+		if modified {
+			out += " (modified)"
+		}
+	}
+	return out + " " + runtime.Version()
+}
+
 func lookup(name string) *command {
 	for _, c := range commands {
 		if c.name == name {
@@ -163,15 +314,9 @@ func lookup(name string) *command {
 	return nil
 }
 
-func hasFlags(fs *flag.FlagSet) bool {
-	n := 0
-	fs.VisitAll(func(*flag.Flag) { n++ })
-	return n > 0
-}
-
 func printHelp(w io.Writer, global *flag.FlagSet) {
 	fmt.Fprintln(w, "newsbot answers questions about the news from loaded articles, citing their sentences.")
-	fmt.Fprintln(w, "\nusage: newsbot [--db PATH] COMMAND [flags] [args]\n\ncommands:")
+	fmt.Fprintln(w, "\nusage: newsbot [--db PATH] COMMAND [flags] [args]\n       newsbot --version\n\ncommands:")
 	width := 0
 	for _, c := range commands {
 		width = max(width, len(c.name))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"newsbot/bot"
 	"newsbot/bot/model"
+	"newsbot/knowledge"
 	"newsbot/prompts"
 )
 
@@ -95,9 +95,11 @@ func answerConfigFromEnv() (bot.Config, error) {
 	return cfg, nil
 }
 
-// newAnswerer builds the answer pipeline over the command's store, with the
-// model and settings the environment configures.
-func newAnswerer(ctx context.Context, a *app) (*bot.Answerer, error) {
+// newAnswerer builds the answer pipeline over st, with the model and
+// settings the environment configures. When OPENAI_API_KEY is set without
+// OPENAI_MODEL or OPENAI_BASE_URL it says on stderr that answers will be
+// extracts, and why.
+func newAnswerer(a *app, st *knowledge.Store) (*bot.Answerer, error) {
 	cfg, err := answerConfigFromEnv()
 	if err != nil {
 		return nil, err
@@ -106,9 +108,9 @@ func newAnswerer(ctx context.Context, a *app) (*bot.Answerer, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.openStore(ctx)
-	if err != nil {
-		return nil, err
+	if m == nil && getenv("OPENAI_API_KEY", "") != "" {
+		fmt.Fprintln(a.stderr, "newsbot: OPENAI_API_KEY is set but OPENAI_MODEL is not, so answers are extracts; "+
+			"set OPENAI_MODEL (such as gpt-4o-mini) to have the model write them")
 	}
 	return bot.New(cfg, st, m, a.log), nil
 }

@@ -42,7 +42,7 @@ says so.`,
 		lead := fs.Int("lead", knowledge.DefaultLead, "`sentences` after its match the best passage also carries")
 		return func(ctx context.Context, a *app, args []string) error {
 			if *articles == "" || (*questions == "" && *offtopic == "") || len(args) > 0 {
-				return fmt.Errorf("%w: --articles and --questions or --offtopic are required", errUsage)
+				return usagef("--articles and --questions or --offtopic are required")
 			}
 			var qs, offs []eval.Question
 			if *questions != "" {

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,22 +27,19 @@ NEWSBOT_ALLOW_PRIVATE_URLS=true.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
-				return fmt.Errorf("%w: want add, list, remove or poll", errUsage)
-			}
-			if slices.ContainsFunc(args, isHelpFlag) {
-				fs.Usage()
-				return nil
+				return usagef("want add, list, remove or poll")
 			}
 			sub, rest := args[0], args[1:]
 			wantArgs := map[string]int{"add": 1, "list": 0, "remove": 1, "poll": 0}
 			n, ok := wantArgs[sub]
 			if !ok {
-				return fmt.Errorf("%w: unknown feeds command %q", errUsage, sub)
+				return usagef("unknown feeds command %q", sub)
 			}
 			if len(rest) != n {
-				return fmt.Errorf("%w: feeds %s takes %d argument(s)", errUsage, sub, n)
+				return usagef("feeds %s takes %d argument(s)", sub, n)
 			}
-			f, err := a.openFeeds(ctx)
+			// Only add creates a database; the others need one.
+			f, err := a.openFeeds(ctx, sub == "add")
 			if err != nil {
 				return err
 			}
@@ -82,20 +78,19 @@ NEWSBOT_ALLOW_PRIVATE_URLS=true.`,
 	},
 }
 
-// isHelpFlag reports whether arg asks for help, as -h does before a
-// subcommand's arguments.
-func isHelpFlag(arg string) bool {
-	return arg == "-h" || arg == "-help" || arg == "--help"
-}
-
 // openFeeds opens the store and the feeds kept in it, fetching by the
-// safety rules NEWSBOT_ALLOW_PRIVATE_URLS configures.
-func (a *app) openFeeds(ctx context.Context) (*feeds.Feeds, error) {
+// safety rules NEWSBOT_ALLOW_PRIVATE_URLS configures. It creates the
+// database only when create is set.
+func (a *app) openFeeds(ctx context.Context, create bool) (*feeds.Feeds, error) {
 	fetcher, err := newFetcher()
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.openStore(ctx)
+	open := a.openExisting
+	if create {
+		open = a.openStore
+	}
+	st, err := open(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -32,14 +32,14 @@ too); --as-of is the as-of of lines without one.`,
 		asJSON := fs.Bool("json", false, "print JSON")
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
-				return fmt.Errorf("%w: no query", errUsage)
+				return usagef("no query")
 			}
 			asOf, err := parseAsOfFlag(*asOfText)
 			if err != nil {
 				return err
 			}
 			opts := knowledge.SearchOptions{Limit: *limit, Window: *window, PerArticle: *perArticle, Lead: *lead, AsOf: asOf}
-			st, err := a.openStore(ctx)
+			st, err := a.openArticles(ctx)
 			if err != nil {
 				return err
 			}
@@ -75,7 +75,7 @@ func parseAsOfFlag(s string) (time.Time, error) {
 	}
 	t, err := knowledge.ParseAsOf(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: --as-of %.40q is not a date (YYYY-MM-DD) or an RFC 3339 time", errUsage, s)
+		return time.Time{}, usagef("--as-of %.40q is not a date (YYYY-MM-DD) or an RFC 3339 time", s)
 	}
 	return t, nil
 }
@@ -243,9 +243,9 @@ var articlesCommand = command{
 		asJSON := fs.Bool("json", false, "print JSON Lines, one article per line")
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("%w: unexpected argument %q", errUsage, args[0])
+				return usagef("unexpected argument %q", args[0])
 			}
-			st, err := a.openStore(ctx)
+			st, err := a.openArticles(ctx)
 			if err != nil {
 				return err
 			}
@@ -284,9 +284,9 @@ var showCommand = command{
 		asJSON := fs.Bool("json", false, "print JSON")
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) != 1 {
-				return fmt.Errorf("%w: want one article ID", errUsage)
+				return usagef("want one article ID")
 			}
-			st, err := a.openStore(ctx)
+			st, err := a.openArticles(ctx)
 			if err != nil {
 				return err
 			}
@@ -329,9 +329,9 @@ var removeCommand = command{
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
-				return fmt.Errorf("%w: want at least one article ID", errUsage)
+				return usagef("want at least one article ID")
 			}
-			st, err := a.openStore(ctx)
+			st, err := a.openExisting(ctx)
 			if err != nil {
 				return err
 			}

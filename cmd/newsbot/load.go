@@ -28,10 +28,10 @@ a summary; the exit status is 1 when anything was rejected.`,
 		verbose := fs.Bool("verbose", false, "list every article with what happened to it, not only rejections")
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
-				return fmt.Errorf("%w: no SOURCE to load", errUsage)
+				return usagef("no SOURCE to load")
 			}
 			if *batch < 1 {
-				return fmt.Errorf("%w: --batch %d: want at least 1", errUsage, *batch)
+				return usagef("--batch %d: want at least 1", *batch)
 			}
 			fetcher, err := newFetcher()
 			if err != nil {

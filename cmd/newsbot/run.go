@@ -27,7 +27,7 @@ answers in flight (up to NEWSBOT_SHUTDOWN_TIMEOUT) and exits 0.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) > 0 {
-				return fmt.Errorf("%w: run takes no arguments", errUsage)
+				return usagef("run takes no arguments")
 			}
 			return runBot(ctx, a)
 		}
@@ -53,11 +53,16 @@ func runBot(ctx context.Context, a *app) error {
 		return err
 	}
 	cfg.MaxAttachmentBytes = fetch.DefaultMaxBytes
-	answerer, err := newAnswerer(ctx, a)
+	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore(ctx)
+	if n, _, err := st.Count(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		fmt.Fprintf(a.stderr, "newsbot run: no articles in %s yet; admins can /load them on Discord, or: %s\n", a.absDB(), a.loadHint())
+	}
+	answerer, err := newAnswerer(a, st)
 	if err != nil {
 		return err
 	}
