@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -31,8 +32,8 @@ says where; --db bench.db keeps the corpus for the next run.`,
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
 			}
-			if *articles < 1 || *queries < 1 || *batch < 1 {
-				return usagef("--articles, --queries and --batch want at least 1")
+			if err := cmp.Or(atLeast("--articles", *articles, 1), atLeast("--queries", *queries, 1), atLeast("--batch", *batch, 1)); err != nil {
+				return err
 			}
 			if !a.dbFlag {
 				dir, err := os.MkdirTemp("", "newsbot-bench-")

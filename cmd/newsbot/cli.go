@@ -72,6 +72,7 @@ type app struct {
 	stdout, stderr io.Writer
 	dbPath         string
 	dbFlag         bool // whether --db was given on the command line
+	logLevelSet    bool // whether --log-level or NEWSBOT_LOG_LEVEL chose the log level
 	log            *slog.Logger
 	store          *knowledge.Store
 }
@@ -222,8 +223,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	for _, f := range []*flag.FlagSet{global, fs} {
-		f.Visit(func(f *flag.Flag) { a.dbFlag = a.dbFlag || f.Name == "db" })
+		f.Visit(func(f *flag.Flag) {
+			a.dbFlag = a.dbFlag || f.Name == "db"
+			a.logLevelSet = a.logLevelSet || f.Name == "log-level"
+		})
 	}
+	a.logLevelSet = a.logLevelSet || getenv("NEWSBOT_LOG_LEVEL", "") != ""
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fmt.Fprintf(stderr, "newsbot: --log-level %q: want debug, info, warn or error\n", *logLevel)

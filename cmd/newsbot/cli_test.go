@@ -350,3 +350,90 @@ func TestBenchLeavesTheDefaultDatabaseAlone(t *testing.T) {
 		t.Errorf("bench --db: exit %d, %v, stdout %q; want the corpus kept in %s", r.code, err, r.stdout, bench)
 	}
 }
+
+// TestRemoveTriesEveryID removes an ID that is not there between two that
+// are: both are removed, the missing one reported, and the exit status is 1.
+func TestRemoveTriesEveryID(t *testing.T) {
+	db := askDB(t, knowledge.Article{ID: "a", Title: "First", Body: "One thing happened."},
+		knowledge.Article{ID: "b", Title: "Second", Body: "Another thing happened."},
+		knowledge.Article{ID: "c", Title: "Third", Body: "A third thing happened."})
+	code, stdout, stderr := askRun(t, "", "--db", db, "remove", "a", "nope", "b")
+	if code != 1 || stdout != "removed a\nremoved b\n" || !strings.Contains(stderr, `"nope": not found`) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, a and b removed, nope not found", code, stdout, stderr)
+	}
+	if code, stdout, _ := askRun(t, "", "--db", db, "articles", "--json"); code != 0 || !strings.Contains(stdout, `"id":"c"`) || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("after remove: exit %d, articles %q; want c alone", code, stdout)
+	}
+}
+
+// TestUsageErrors: out-of-range numbers are refused, naming the flag, and
+// a usage error reads as a sentence followed by the usage.
+func TestUsageErrors(t *testing.T) {
+	askClearEnv(t)
+	db := askDB(t, askArticles...)
+	for _, tt := range []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"ErrLimitZero", []string{"search", "--limit", "0", "Geneva"}, "newsbot search: --limit 0: want 1 or more\n"},
+		{"ErrLimitNegative", []string{"search", "Geneva", "--limit", "-3"}, "newsbot search: --limit -3: want 1 or more\n"},
+		{"ErrWindow", []string{"search", "Geneva", "--window", "-1"}, "newsbot search: --window -1: want 0 or more\n"},
+		{"ErrPerArticle", []string{"search", "Geneva", "--per-article", "0"}, "newsbot search: --per-article 0: want 1 or more\n"},
+		{"ErrLead", []string{"search", "Geneva", "--lead", "-2"}, "newsbot search: --lead -2: want 0 or more\n"},
+		{"ErrArticlesLimit", []string{"articles", "--limit", "0"}, "newsbot articles: --limit 0: want 1 or more\n"},
+		{"ErrArticlesOffset", []string{"articles", "--offset", "-1"}, "newsbot articles: --offset -1: want 0 or more\n"},
+		{"ErrBenchArticles", []string{"bench", "--articles", "0"}, "newsbot bench: --articles 0: want 1 or more\n"},
+		{"ErrLoadBatch", []string{"load", "--batch", "0", "x"}, "newsbot load: --batch 0: want 1 or more\n"},
+		{"ErrNoQuestion", []string{"ask"}, "newsbot ask: no question\nusage: newsbot ask "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := askRun(t, "", append([]string{"--db", db}, tt.args...)...)
+			if code != 2 || stdout != "" || !strings.HasPrefix(stderr, tt.wantErr) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", code, stdout, stderr, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestVersion: the built binary says its version, commit and Go version.
+func TestVersion(t *testing.T) {
+	r := runBinary(t, t.TempDir(), time.Minute, "", nil, "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "newsbot ") || !strings.Contains(r.stdout, " go1.") || r.stderr != "" {
+		t.Errorf("--version: exit %d, stdout %q, stderr %q; want 0 and newsbot's version", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestAPIKeyWithoutModelSaysSo: a key without a model answers with an
+// extract and says on stderr why, and what to set.
+func TestAPIKeyWithoutModelSaysSo(t *testing.T) {
+	askClearEnv(t)
+	t.Setenv("OPENAI_API_KEY", "sk-test")
+	db := askDB(t, askArticles...)
+	code, stdout, stderr := askRun(t, "", "--db", db, "ask", "Who will represent Sweden at the Geneva talks?")
+	if code != 0 || !strings.Contains(stdout, askBerg) ||
+		!strings.Contains(stderr, "OPENAI_API_KEY is set but OPENAI_MODEL is not, so answers are extracts; set OPENAI_MODEL") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want an extract and a hint to set OPENAI_MODEL", code, stdout, stderr)
+	}
+	t.Setenv("OPENAI_API_KEY", "")
+	if _, _, stderr := askRun(t, "", "--db", db, "ask", "Who will represent Sweden?"); stderr != "" {
+		t.Errorf("without a key: stderr %q, want nothing", stderr)
+	}
+}
+
+// TestLoadRefusesOtherURLSchemes: an ftp:// source is rejected as a URL
+// newsbot doesn't fetch, not as a missing file, and the rest still loads.
+func TestLoadRefusesOtherURLSchemes(t *testing.T) {
+	dir := loadFiles(t, map[string]string{"storm.md": "# Storm hits coast\n\nWinds reached 150 km/h."})
+	db := filepath.Join(t.TempDir(), "kb.db")
+	code, stdout, stderr := askRun(t, "", "--db", db, "load", "--quiet", "ftp://example.com/news.txt", filepath.Join(dir, "storm.md"))
+	want := `rejected ftp://example.com/news.txt: unsupported URL scheme "ftp": only http and https URLs are fetched` + "\n"
+	if code != 1 || stderr != want || stdout != "1 loaded, 0 updated, 0 unchanged, 1 rejected\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, %q", code, stdout, stderr, want)
+	}
+	for src, want := range map[string]bool{"ftp://x": true, "FILE://x": true, "https://x": true, "./a://b": false, "://x": false, "notes.txt": false, "1ab://x": false} {
+		if _, ok := urlScheme(src); ok != want {
+			t.Errorf("urlScheme(%q) = %v, want %v", src, ok, want)
+		}
+	}
+}

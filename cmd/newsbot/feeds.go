@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -68,7 +69,7 @@ NEWSBOT_ALLOW_PRIVATE_URLS=true.`,
 				if err != nil {
 					return err
 				}
-				printPollReport(a.stdout, report)
+				printPollReport(a.stdout, a.stderr, report)
 				if report.FailedFeeds > 0 || report.Failed > 0 {
 					return errRejected
 				}
@@ -94,7 +95,13 @@ func (a *app) openFeeds(ctx context.Context, create bool) (*feeds.Feeds, error) 
 	if err != nil {
 		return nil, err
 	}
-	return feeds.New(st.DB(), fetcher, st, a.log), nil
+	// What the feeds log as they poll, the report of `feeds poll` says
+	// again: only errors beyond it are logged, unless a level is chosen.
+	log := a.log
+	if !a.logLevelSet {
+		log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	}
+	return feeds.New(st.DB(), fetcher, st, log), nil
 }
 
 // newFetcher returns the HTTP client for URLs from users, admins and feeds.
@@ -116,7 +123,7 @@ func printFeeds(w io.Writer, list []feeds.Feed, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "URL\tTITLE\tLAST POLL\tNEXT POLL\tSTATUS")
 	for _, f := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.URL, f.Title, when(f.LastPolled, now), when(f.NextPoll, now), feedStatus(f))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.URL, f.Title, when(f.LastPolled, now), nextPoll(f.NextPoll, now), feedStatus(f))
 	}
 	return tw.Flush()
 }
@@ -149,6 +156,24 @@ func when(t, now time.Time) string {
 	}
 }
 
+// nextPoll writes when a feed is polled next: "due" when that time has
+// come (a feed just added, or one 'newsbot run' has not polled yet),
+// otherwise as when does.
+func nextPoll(t, now time.Time) string {
+	if !t.After(now) {
+		return "due"
+	}
+	return when(t, now)
+}
+
+// plural writes n with the singular or plural noun: "1 item", "2 items".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // roughly writes d rounded to its largest unit: 45s, 12m, 3h, 2d.
 func roughly(d time.Duration) string {
 	switch {
@@ -163,8 +188,9 @@ func roughly(d time.Duration) string {
 	}
 }
 
-// printPollReport writes a line per feed, its item problems, and a summary.
-func printPollReport(w io.Writer, r feeds.PollReport) {
+// printPollReport writes a line per feed and a summary to w, and the
+// failures of feeds and items to errW.
+func printPollReport(w, errW io.Writer, r feeds.PollReport) {
 	if len(r.Feeds) == 0 {
 		fmt.Fprintln(w, "No feeds followed. Follow one with: newsbot feeds add URL")
 		return
@@ -172,7 +198,7 @@ func printPollReport(w io.Writer, r feeds.PollReport) {
 	for _, f := range r.Feeds {
 		switch {
 		case f.Err != nil:
-			fmt.Fprintf(w, "%s: failed: %v\n", f.URL, f.Err)
+			fmt.Fprintf(errW, "%s: failed: %v\n", f.URL, f.Err)
 		case f.NotModified:
 			fmt.Fprintf(w, "%s: not modified\n", f.URL)
 		default:
@@ -189,9 +215,10 @@ func printPollReport(w io.Writer, r feeds.PollReport) {
 			fmt.Fprintf(w, "%s: %s\n", f.URL, strings.Join(parts, ", "))
 		}
 		for _, p := range f.Problems {
-			fmt.Fprintf(w, "  %s\n", p)
+			fmt.Fprintf(errW, "%s: %s\n", f.URL, p)
 		}
 	}
-	fmt.Fprintf(w, "polled %d feeds in %s: %d new, %d updated, %d skipped, %d items failed, %d feeds failed\n",
-		len(r.Feeds), r.Duration.Round(time.Millisecond), r.New, r.Updated, r.Skipped, r.Failed, r.FailedFeeds)
+	fmt.Fprintf(w, "polled %s in %s: %d new, %d updated, %d skipped, %s failed, %s failed\n",
+		plural(len(r.Feeds), "feed", "feeds"), r.Duration.Round(time.Millisecond), r.New, r.Updated, r.Skipped,
+		plural(r.Failed, "item", "items"), plural(r.FailedFeeds, "feed", "feeds"))
 }

@@ -43,8 +43,8 @@ func TestFeedsCommand(t *testing.T) {
 		want     []string
 	}{
 		{[]string{"feeds", "add", feedURL}, 0, []string{"following " + feedURL + " (Test News)"}},
-		{[]string{"feeds", "list"}, 0, []string{"URL", "LAST POLL", feedURL, "Test News", "never", "not polled yet"}},
-		{[]string{"feeds", "poll"}, 0, []string{feedURL + ": 1 new, 0 updated, 0 skipped", "polled 1 feeds"}},
+		{[]string{"feeds", "list"}, 0, []string{"URL", "LAST POLL", feedURL, "Test News", "never", "due", "not polled yet"}},
+		{[]string{"feeds", "poll"}, 0, []string{feedURL + ": 1 new, 0 updated, 0 skipped", "polled 1 feed in "}},
 		{[]string{"feeds", "poll"}, 0, []string{feedURL + ": 0 new, 0 updated, 1 skipped"}},
 		{[]string{"search", "Who will represent the US?"}, 0, []string{"Keith Kellogg", "Kellogg to attend London talks (Test News"}},
 		{[]string{"feeds", "list"}, 0, []string{"ok"}},
@@ -92,9 +92,36 @@ func TestFeedsPollFailure(t *testing.T) {
 	}
 	broken.Store(true)
 	code, stdout, stderr := askRun(t, "", "--db", db, "feeds", "poll")
-	if code != 1 || !strings.Contains(stdout, srv.URL+": failed: fetch "+srv.URL+": HTTP 500") ||
-		!strings.Contains(stdout, "1 feeds failed") || !strings.Contains(stderr, "HTTP 500") {
-		t.Errorf("exit %d, stdout %q, stderr %q; want 1 with the failure in the report and on stderr", code, stdout, stderr)
+	if code != 1 || !strings.Contains(stdout, "0 items failed, 1 feed failed\n") ||
+		stderr != srv.URL+": failed: fetch "+srv.URL+": HTTP 500 Internal Server Error\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, the summary, and the failure once on stderr", code, stdout, stderr)
+	}
+}
+
+// TestFeedsPollItemFailure polls a feed one of whose items' page is
+// missing: the failure is said once, on stderr, and counted as "1 item".
+func TestFeedsPollItemFailure(t *testing.T) {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>Test News</title>
+<item><guid>1</guid><link>%s/gone</link><title>A story that went away</title></item>
+</channel></rss>`, srv.URL)
+	})
+	db := filepath.Join(t.TempDir(), "kb.db")
+	t.Setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+	if code, _, _ := askRun(t, "", "--db", db, "feeds", "add", srv.URL+"/feed.xml"); code != 0 {
+		t.Fatalf("add: exit %d", code)
+	}
+	code, stdout, stderr := askRun(t, "", "--db", db, "feeds", "poll")
+	if code != 1 || !strings.Contains(stdout, ": 0 new, 0 updated, 0 skipped, 1 failed\n") ||
+		!strings.HasSuffix(stdout, "1 item failed, 0 feeds failed\n") {
+		t.Errorf("exit %d, stdout %q; want 1 and one item failed", code, stdout)
+	}
+	if n := strings.Count(stderr, "HTTP 404"); n != 1 || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("stderr %q says the failure %d times; want once, on one line", stderr, n)
 	}
 }
 
@@ -128,6 +155,15 @@ func TestFeedStatusAndWhen(t *testing.T) {
 	for _, tt := range times {
 		if got := when(tt.t, now); got != tt.want {
 			t.Errorf("when(%v) = %q, want %q", tt.t, got, tt.want)
+		}
+	}
+	// The next poll of a feed just added, or overdue, is due, not "2s ago".
+	for _, tt := range []struct {
+		t    time.Time
+		want string
+	}{{time.Time{}, "due"}, {now.Add(-2 * time.Second), "due"}, {now, "due"}, {now.Add(15 * time.Minute), "in 15m"}} {
+		if got := nextPoll(tt.t, now); got != tt.want {
+			t.Errorf("nextPoll(%v) = %q, want %q", tt.t, got, tt.want)
 		}
 	}
 }

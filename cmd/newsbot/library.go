@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,6 +35,10 @@ too); --as-of is the as-of of lines without one.`,
 			if len(args) == 0 {
 				return usagef("no query")
 			}
+			if err := cmp.Or(atLeast("--limit", *limit, 1), atLeast("--per-article", *perArticle, 1),
+				atLeast("--window", *window, 0), atLeast("--lead", *lead, 0)); err != nil {
+				return err
+			}
 			asOf, err := parseAsOfFlag(*asOfText)
 			if err != nil {
 				return err
@@ -58,6 +63,15 @@ too); --as-of is the as-of of lines without one.`,
 			return nil
 		}
 	},
+}
+
+// atLeast returns a usage error naming the flag when its value v is below
+// lo, and nil otherwise.
+func atLeast(flag string, v, lo int) error {
+	if v < lo {
+		return usagef("%s %d: want %d or more", flag, v, lo)
+	}
+	return nil
 }
 
 // asOfFlag declares the --as-of flag of search, ask and chat.
@@ -245,6 +259,9 @@ var articlesCommand = command{
 			if len(args) > 0 {
 				return usagef("unexpected argument %q", args[0])
 			}
+			if err := cmp.Or(atLeast("--limit", *limit, 1), atLeast("--offset", *offset, 0)); err != nil {
+				return err
+			}
 			st, err := a.openArticles(ctx)
 			if err != nil {
 				return err
@@ -323,9 +340,11 @@ var showCommand = command{
 }
 
 var removeCommand = command{
-	name:    "remove",
-	usage:   "ID...",
-	summary: "Removes articles, their sentences and their index entries.",
+	name:  "remove",
+	usage: "ID...",
+	summary: `Removes articles, their sentences and their index entries.
+Every ID is tried; an ID that is not found is reported on stderr and makes the
+exit status 1.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *app, []string) error {
 		return func(ctx context.Context, a *app, args []string) error {
 			if len(args) == 0 {
@@ -335,11 +354,22 @@ var removeCommand = command{
 			if err != nil {
 				return err
 			}
+			// Every ID is tried; those that fail are reported and make the
+			// exit status 1.
+			failed := false
 			for _, id := range args {
 				if err := st.Remove(ctx, id); err != nil {
-					return err
+					if ctx.Err() != nil {
+						return err
+					}
+					fmt.Fprintf(a.stderr, "newsbot remove: %v\n", err)
+					failed = true
+					continue
 				}
 				fmt.Fprintf(a.stdout, "removed %s\n", id)
+			}
+			if failed {
+				return errRejected
 			}
 			return nil
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -30,8 +31,8 @@ a summary; the exit status is 1 when anything was rejected.`,
 			if len(args) == 0 {
 				return usagef("no SOURCE to load")
 			}
-			if *batch < 1 {
-				return usagef("--batch %d: want at least 1", *batch)
+			if err := atLeast("--batch", *batch, 1); err != nil {
+				return err
 			}
 			fetcher, err := newFetcher()
 			if err != nil {
@@ -45,7 +46,22 @@ a summary; the exit status is 1 when anything was rejected.`,
 			if !*quiet {
 				l.Progress = load.NewProgress(a.stderr, writesToTerminal(a.stderr))
 			}
-			report, err := l.Load(ctx, args)
+			// A URL of a scheme newsbot doesn't fetch is no file name either.
+			var refused []load.Result
+			sources := args[:0:0]
+			for _, src := range args {
+				if scheme, ok := urlScheme(src); ok && scheme != "http" && scheme != "https" {
+					refused = append(refused, load.Result{Origin: src, Status: load.StatusRejected,
+						Reason: fmt.Sprintf("unsupported URL scheme %q: only http and https URLs are fetched", scheme)})
+					continue
+				}
+				sources = append(sources, src)
+			}
+			var report load.Report
+			if len(sources) > 0 {
+				report, err = l.Load(ctx, sources)
+			}
+			report.Results = append(refused, report.Results...)
 			printLoadReport(a.stdout, a.stderr, report, *verbose)
 			if err != nil {
 				return fmt.Errorf("stopped before the end: %w", err)
@@ -70,6 +86,22 @@ func printLoadReport(out, errOut io.Writer, report load.Report, verbose bool) {
 		}
 	}
 	fmt.Fprintln(out, report.Summary())
+}
+
+// urlScheme returns the scheme of src, lower-cased, when src starts like a
+// URL ("scheme://").
+func urlScheme(src string) (string, bool) {
+	scheme, _, ok := strings.Cut(src, "://")
+	if !ok || scheme == "" {
+		return "", false
+	}
+	for i, r := range scheme {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return "", false
+		}
+	}
+	return strings.ToLower(scheme), true
 }
 
 // writesToTerminal reports whether w is a terminal.
