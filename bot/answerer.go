@@ -102,6 +102,10 @@ func New(cfg Config, store Searcher, m model.Model, log *slog.Logger) *Answerer 
 	return &Answerer{cfg: cfg.withDefaults(), store: store, model: m, log: log}
 }
 
+// ExtractLabel is the first line of an answer that is an extract because no
+// language model is configured; a conversation may show it once.
+const ExtractLabel = extractNoModel
+
 // The texts of answers that don't come from the model.
 const (
 	noAnswerText    = "The loaded articles don't answer this."

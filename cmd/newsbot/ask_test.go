@@ -386,7 +386,7 @@ func TestAskLondonTalks(t *testing.T) {
 // goroutine reading them must end too.
 func TestChatQuitStopsReading(t *testing.T) {
 	before := runtime.NumGoroutine()
-	if err := chat(t.Context(), nil, time.Time{}, strings.NewReader("/quit\nnever asked\nnor this\n"), io.Discard, false); err != nil {
+	if err := chat(t.Context(), nil, time.Time{}, newScannedLines(strings.NewReader("/quit\nnever asked\nnor this\n")), io.Discard, false); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(2 * time.Second)
