@@ -74,7 +74,7 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 	q.Set("_txlock", "immediate")
 	q.Set("_cache_size", "-65536") // 64 MiB of page cache per connection
 	// The path is a file name, not a URI: escape what SQLite would read as one.
-	dsn := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) + "?" + q.Encode()
+	dsn := "file:" + escapePath(path) + "?" + q.Encode()
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -85,6 +85,12 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// escapePath escapes what SQLite would read as part of a URI in a file
+// name.
+func escapePath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // Close closes the database.

@@ -41,6 +41,7 @@ var commands = []*command{
 	&runCommand,
 	&evalCommand,
 	&benchCommand,
+	&backupCommand,
 }
 
 // errUsage marks an error in how a command was called; it exits with status 2.

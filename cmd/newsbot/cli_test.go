@@ -437,3 +437,38 @@ func TestLoadRefusesOtherURLSchemes(t *testing.T) {
 		}
 	}
 }
+
+// TestBackupCommand backs up a database while a write transaction is held
+// open, then searches the copy; a second backup onto it is refused.
+func TestBackupCommand(t *testing.T) {
+	askClearEnv(t)
+	db := askDB(t, askArticles...)
+	writer, err := sql.Open("sqlite3", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	conn, err := writer.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), `ROLLBACK`)
+
+	dir := t.TempDir()
+	r := runBinary(t, dir, time.Minute, "", nil, "backup", "copy.db", "--db", db)
+	if r.code != 0 || r.stdout != "backed up "+db+" (2 articles) to copy.db\n" {
+		t.Fatalf("backup: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runBinary(t, dir, time.Minute, "", nil, "--db", "copy.db", "search", "Geneva")
+	if r.code != 0 || !strings.Contains(r.stdout, askBerg) {
+		t.Errorf("search the copy: exit %d, stdout %q", r.code, r.stdout)
+	}
+	r = runBinary(t, dir, time.Minute, "", nil, "--db", db, "backup", "copy.db")
+	if r.code != 1 || !strings.Contains(r.stderr, "back up to copy.db: file already exists") {
+		t.Errorf("backup onto the copy: exit %d, stderr %q; want 1 and a refusal", r.code, r.stderr)
+	}
+}
