@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"newsbot/knowledge"
 	"newsbot/knowledge/knowledgetest"
@@ -194,5 +195,28 @@ func TestSearchSeesChangesToCommonWords(t *testing.T) {
 	mustPut(t, st, knowledge.Article{ID: "harbours", Title: "Harbour harbour", Body: "Harbour news: the harbour, the harbour and the harbour."})
 	if got := passageArticles(mustSearch(t, st, "harbour", knowledge.SearchOptions{Limit: 1})); len(got) == 0 || got[0] != "harbours" {
 		t.Errorf("after a second put: %v, want harbours first", got)
+	}
+}
+
+// TestSearchFavoursNamedPeriod checks that a month the question names
+// favours the articles published in it over newer ones, and that without
+// it the newer comes first.
+func TestSearchFavoursNamedPeriod(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	asOf := time.Date(2025, 6, 20, 12, 0, 0, 0, time.UTC)
+	body := "The council voted on the zorblax tramway extension."
+	mustPut(t, st,
+		knowledge.Article{ID: "march", Title: "Council vote", Published: time.Date(2025, 3, 12, 9, 0, 0, 0, time.UTC), Body: body + " It was the first reading."},
+		knowledge.Article{ID: "june", Title: "Council vote", Published: time.Date(2025, 6, 18, 9, 0, 0, 0, time.UTC), Body: body + " It was the final reading."},
+	)
+	for q, want := range map[string]string{
+		"How did the council vote on the zorblax tramway?":           "june",
+		"How did the council vote on the zorblax tramway in March?":  "march",
+		"How did the council vote on the zorblax tramway this week?": "june",
+	} {
+		got := passageArticles(mustSearch(t, st, q, knowledge.SearchOptions{AsOf: asOf}))
+		if len(got) != 2 || got[0] != want {
+			t.Errorf("%q: %v, want %s first", q, got, want)
+		}
 	}
 }
