@@ -290,7 +290,10 @@ func fillArticles(ctx context.Context, q querier, arts []*rankedArticle) error {
 			}
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read articles: %w", err)
+	}
+	return nil
 }
 
 // The time prior's weights, against an article BM25 scaled so the best
