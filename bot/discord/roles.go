@@ -22,6 +22,7 @@ const roleCacheTTL = time.Hour
 // Discord makes for a bot when it joins, and that its mention autocomplete
 // often offers in place of the bot itself.
 type roleCache struct {
+	fetchMu sync.Mutex // one lookup at a time, so a burst of mentions makes one
 	mu      sync.Mutex
 	now     func() time.Time
 	byGuild map[string]cachedRole
@@ -55,11 +56,19 @@ func (b *Bot) mentionsBotRole(ctx context.Context, m *discordgo.Message) (string
 // has none): the role whose tags name the bot.
 func (b *Bot) botRole(ctx context.Context, guildID string) (string, error) {
 	c := b.roles
-	c.mu.Lock()
-	cached, ok := c.byGuild[guildID]
-	c.mu.Unlock()
-	if ok && c.now().Sub(cached.at) < roleCacheTTL {
-		return cached.id, nil
+	lookup := func() (string, bool) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		cached, ok := c.byGuild[guildID]
+		return cached.id, ok && c.now().Sub(cached.at) < roleCacheTTL
+	}
+	if id, ok := lookup(); ok {
+		return id, nil
+	}
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
+	if id, ok := lookup(); ok {
+		return id, nil
 	}
 	endpoint := discordgo.EndpointGuildRoles(guildID)
 	body, err := b.session.RequestWithBucketID("GET", endpoint, nil, endpoint, discordgo.WithContext(ctx))
