@@ -174,11 +174,13 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Bot, error) {
 const Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // Permissions are the channel permissions the bot needs, and asks for in
-// its invite URL: see channels, send messages (also in threads) and read
-// message history, which replies need.
+// its invite URL: see channels, send messages (also in threads), embed
+// links, without which Discord hides the sources embed of an answer, and
+// read message history, which replies need.
 const Permissions = discordgo.PermissionViewChannel |
 	discordgo.PermissionSendMessages |
 	discordgo.PermissionSendMessagesInThreads |
+	discordgo.PermissionEmbedLinks |
 	discordgo.PermissionReadMessageHistory
 
 // InviteURL returns the link that adds the application to a server with
