@@ -68,7 +68,7 @@ func TestFeedbackButtonsStoreOneVerdictPerUser(t *testing.T) {
 	t.Parallel()
 	store := knowledgetest.MustOpenDB(t, kelloggArticle)
 	votes := feedback.New(store.DB())
-	h := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil), Feedback: votes}, store)
+	h := startBot(t, nil, Config{AdminIDs: []string{adminID}}, Deps{Answerer: answerer(t, store, nil), Feedback: votes}, store)
 	const asker, other = "600000000000000031", "600000000000000032"
 	in := h.ask(asker, "Who will represent the US at the London talks?")
 	dm, err := h.fake.PostMessage(fakediscord.Message{AuthorID: other, ChannelID: "700000000000000031", Content: "Who pulled out of the London meeting?"})
@@ -101,6 +101,14 @@ func TestFeedbackButtonsStoreOneVerdictPerUser(t *testing.T) {
 		}
 	}
 	h.press(reply.button("Helpful"), other, "")
+	latest := h.slash(fakediscord.Interaction{Command: "feedback", UserID: adminID, GuildID: guildID})
+	shown := mustFinal(t, h.fake.WaitFor(10*time.Second, "/feedback", func(calls []fakediscord.Call) bool {
+		_, ok := finalEdit(t, calls, latest)
+		return ok
+	}), latest)
+	if !strings.Contains(shown, "latest 3 verdicts") || strings.Count(shown, "helpful") != 2 || strings.Count(shown, "wrong or unsupported") != 1 {
+		t.Errorf("/feedback = %q, want the 3 verdicts", shown)
+	}
 	h.stop()
 
 	list, err := votes.List(context.Background(), time.Time{}, 0)
