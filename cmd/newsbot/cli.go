@@ -38,6 +38,7 @@ var commands = []*command{
 	&runCommand,
 	&evalCommand,
 	&benchCommand,
+	&feedbackCommand,
 }
 
 // errUsage marks an error in how a command was called; it exits with status 2.
