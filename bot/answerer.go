@@ -41,7 +41,8 @@ type Config struct {
 	// (default 2), and Lead how many sentences after its match the best
 	// passage also carries (default 1).
 	Passages, Window, PerArticle, Lead int
-	// RecencyHalfLife, when positive, favours recent articles in retrieval.
+	// RecencyHalfLife is how old an article is when its recency bonus in
+	// retrieval is half a new one's (default: knowledge's, 14 days).
 	RecencyHalfLife time.Duration
 	// ExtractSentences is how many sentences an extract quotes (default 3).
 	ExtractSentences int

@@ -86,8 +86,8 @@ type SearchOptions struct {
 	// carries (default 0): the best match is the likeliest place of the
 	// answer, and the sentences after it often finish its point.
 	Lead int
-	// RecencyHalfLife, when positive, favours recently published articles:
-	// an article this old scores half as much recency bonus as a new one.
+	// RecencyHalfLife is how old an article is when its recency bonus is
+	// half a new one's (default 14 days; see timePrior).
 	RecencyHalfLife time.Duration
 	// AsOf is the time the question is asked at. When set, articles
 	// published more than a day after it are left out (a day's slack for

@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -58,9 +59,10 @@ type rankedArticle struct {
 // query reads every article of every term, except, in a large store, the
 // terms that more than half its articles hold: there each weighs less than a
 // tenth of a rare word, and their posting lists are the costliest to read.
-func bestArticles(ctx context.Context, q querier, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
+func bestArticles(ctx context.Context, q querier, cache *termCache, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
 	var total int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
+	var version int64
+	if err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT n FROM article_changes) FROM articles`).Scan(&total, &version); err != nil {
 		return nil, fmt.Errorf("match articles: %w", err)
 	}
 	stmt, err := q.PrepareContext(ctx, `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`)
@@ -68,14 +70,18 @@ func bestArticles(ctx context.Context, q querier, p queryPlan, opts SearchOption
 		return nil, fmt.Errorf("match articles: %w", err)
 	}
 	defer stmt.Close()
+	read := slices.DeleteFunc(slices.Clone(p.terms), func(t queryTerm) bool {
+		return t.articles == 0 || t.articles*commonShare > total && t.articles > commonArticles
+	})
+	if len(read) == 0 {
+		// Only common words: they still rank articles by how they use them.
+		read = slices.DeleteFunc(slices.Clone(p.terms), func(t queryTerm) bool { return t.articles == 0 })
+	}
 	scores := map[int64]float64{}
-	for _, t := range p.terms {
-		if t.articles == 0 || t.articles*commonShare > total && t.articles > commonArticles {
-			continue
-		}
+	for _, t := range read {
 		weight := idf(t.articles, max(total, t.articles))
 		for _, form := range t.forms {
-			if err := termScores(ctx, stmt, form, total, weight, scores); err != nil {
+			if err := termScores(ctx, stmt, cache, version, form, total, weight, scores); err != nil {
 				return nil, err
 			}
 		}
@@ -129,27 +135,16 @@ const (
 
 // termScores adds, for each article that holds form, weight times form's
 // BM25 term frequency part to scores. stmt is the FTS5 query that scores
-// one form in each of the total articles.
-func termScores(ctx context.Context, stmt *sql.Stmt, form string, total int, weight float64, scores map[int64]float64) error {
-	rows, err := stmt.QueryContext(ctx, weightTitle, weightLead, weightRest, ftsQuery([]string{form}))
-	if err != nil {
-		return fmt.Errorf("match articles: %w", err)
-	}
-	defer rows.Close()
-	type hit struct {
-		pk int64
-		s  float64
-	}
-	var hits []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.pk, &h.s); err != nil {
-			return fmt.Errorf("match articles: %w", err)
+// one form in each of the total articles; a common form's scores come from
+// cache while the articles are as they were at version.
+func termScores(ctx context.Context, stmt *sql.Stmt, cache *termCache, version int64, form string, total int, weight float64, scores map[int64]float64) error {
+	hits, ok := cache.get(form, version)
+	if !ok {
+		var err error
+		if hits, err = readTermScores(ctx, stmt, form); err != nil {
+			return err
 		}
-		hits = append(hits, h)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("match articles: %w", err)
+		cache.put(form, version, hits)
 	}
 	// FTS5's inverse document frequency of the form, as bm25() computes it.
 	n := float64(len(hits))
@@ -158,9 +153,92 @@ func termScores(ctx context.Context, stmt *sql.Stmt, form string, total int, wei
 		ftsIDF = 1e-6
 	}
 	for _, h := range hits {
-		scores[h.pk] += weight * h.s / ftsIDF
+		scores[h.pk] += weight * h.score / ftsIDF
 	}
 	return nil
+}
+
+// termHit is one article's bm25() score for one form.
+type termHit struct {
+	pk    int64
+	score float64
+}
+
+// readTermScores runs stmt for form.
+func readTermScores(ctx context.Context, stmt *sql.Stmt, form string) ([]termHit, error) {
+	rows, err := stmt.QueryContext(ctx, weightTitle, weightLead, weightRest, ftsQuery([]string{form}))
+	if err != nil {
+		return nil, fmt.Errorf("match articles: %w", err)
+	}
+	defer rows.Close()
+	var hits []termHit
+	for rows.Next() {
+		var h termHit
+		if err := rows.Scan(&h.pk, &h.score); err != nil {
+			return nil, fmt.Errorf("match articles: %w", err)
+		}
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("match articles: %w", err)
+	}
+	return hits, nil
+}
+
+// Bounds of the term cache: only forms that many articles hold are worth
+// keeping (a rare one costs little to read again), and all it keeps at
+// once stays within a few tens of megabytes.
+const (
+	cacheMinHits = 1_000
+	cacheMaxHits = 2_000_000
+)
+
+// termCache keeps the bm25() scores of common forms between searches, for
+// one version of the articles (see the article_changes table): any change
+// to them empties it. FTS5 scores every article of a form anew for each
+// query, and the forms that thousands of articles hold recur in question
+// after question. It is safe for concurrent use.
+type termCache struct {
+	mu      sync.Mutex
+	version int64
+	hits    map[string][]termHit
+	order   []string // oldest first, for eviction
+	held    int      // hits held in all
+}
+
+// get returns form's cached scores, if they are for version.
+func (c *termCache) get(form string, version int64) ([]termHit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return nil, false
+	}
+	h, ok := c.hits[form]
+	return h, ok
+}
+
+// put keeps form's scores for version when form is common, forgetting
+// the oldest when the cache is full and everything when the version moved.
+func (c *termCache) put(form string, version int64, hits []termHit) {
+	if len(hits) < cacheMinHits || len(hits) > cacheMaxHits {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version || c.hits == nil {
+		c.version, c.hits, c.order, c.held = version, map[string][]termHit{}, nil, 0
+	}
+	if _, ok := c.hits[form]; ok {
+		return
+	}
+	for c.held+len(hits) > cacheMaxHits && len(c.order) > 0 {
+		c.held -= len(c.hits[c.order[0]])
+		delete(c.hits, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.hits[form] = hits
+	c.order = append(c.order, form)
+	c.held += len(hits)
 }
 
 // leaveOutPublishedAfter deletes from scores the articles published after t.
@@ -212,7 +290,10 @@ func fillArticles(ctx context.Context, q querier, arts []*rankedArticle) error {
 			}
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read articles: %w", err)
+	}
+	return nil
 }
 
 // The time prior's weights, against an article BM25 scaled so the best

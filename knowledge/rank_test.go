@@ -3,9 +3,11 @@ package knowledge_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"newsbot/knowledge"
 	"newsbot/knowledge/knowledgetest"
@@ -141,6 +143,80 @@ func TestSearchLoadOrder(t *testing.T) {
 			if !slices.Equal(got, want[i]) {
 				t.Errorf("load order %d, %q:\n got %v\nwant %v", n, q, got, want[i])
 			}
+		}
+	}
+}
+
+// TestSearchSeesChangesToCommonWords checks that what search keeps of a
+// common word between questions never outlives a change to the articles,
+// whether this store or another process made it.
+func TestSearchSeesChangesToCommonWords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "news.db")
+	st, err := knowledge.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var batch []knowledge.Article
+	for i := range 1200 { // more than the cache's least, so "harbour" is kept
+		batch = append(batch, knowledge.Article{ID: fmt.Sprintf("h-%04d", i), Title: fmt.Sprintf("Notice %d", i),
+			Body: fmt.Sprintf("The harbour opened gate %d today.", i)})
+	}
+	mustPut(t, st, batch...)
+	query := "harbour harbour dredging"
+	first := func() string {
+		ps := mustSearch(t, st, query, knowledge.SearchOptions{Limit: 1})
+		if len(ps) == 0 {
+			return ""
+		}
+		return ps[0].Article.ID
+	}
+	first() // fills the cache
+	mustPut(t, st, knowledge.Article{ID: "dredge", Title: "Harbour dredging", Body: "Harbour dredging starts. The harbour dredging crews arrived at the harbour."})
+	if got := first(); got != "dredge" {
+		t.Fatalf("after a put: first %q, want dredge", got)
+	}
+	// Another process removes it.
+	other, err := knowledge.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Remove(t.Context(), "dredge"); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	for _, p := range mustSearch(t, st, query, knowledge.SearchOptions{Limit: 10}) {
+		if p.Article.ID == "dredge" {
+			t.Fatalf("removed article found: %v", p.Sentences)
+		}
+	}
+	// And one where the common word is the whole match: an added article
+	// that uses it most comes first.
+	mustPut(t, st, knowledge.Article{ID: "harbours", Title: "Harbour harbour", Body: "Harbour news: the harbour, the harbour and the harbour."})
+	if got := passageArticles(mustSearch(t, st, "harbour", knowledge.SearchOptions{Limit: 1})); len(got) == 0 || got[0] != "harbours" {
+		t.Errorf("after a second put: %v, want harbours first", got)
+	}
+}
+
+// TestSearchFavoursNamedPeriod checks that a month the question names
+// favours the articles published in it over newer ones, and that without
+// it the newer comes first.
+func TestSearchFavoursNamedPeriod(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	asOf := time.Date(2025, 6, 20, 12, 0, 0, 0, time.UTC)
+	body := "The council voted on the zorblax tramway extension."
+	mustPut(t, st,
+		knowledge.Article{ID: "march", Title: "Council vote", Published: time.Date(2025, 3, 12, 9, 0, 0, 0, time.UTC), Body: body + " It was the first reading."},
+		knowledge.Article{ID: "june", Title: "Council vote", Published: time.Date(2025, 6, 18, 9, 0, 0, 0, time.UTC), Body: body + " It was the final reading."},
+	)
+	for q, want := range map[string]string{
+		"How did the council vote on the zorblax tramway?":           "june",
+		"How did the council vote on the zorblax tramway in March?":  "march",
+		"How did the council vote on the zorblax tramway this week?": "june",
+	} {
+		got := passageArticles(mustSearch(t, st, q, knowledge.SearchOptions{AsOf: asOf}))
+		if len(got) != 2 || got[0] != want {
+			t.Errorf("%q: %v, want %s first", q, got, want)
 		}
 	}
 }

@@ -56,7 +56,7 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if now.IsZero() {
 		now = s.Now()
 	}
-	docs, err := bestArticles(ctx, conn, p, opts, now, readTimeFocus(query, now))
+	docs, err := bestArticles(ctx, conn, &s.scores, p, opts, now, readTimeFocus(query, now))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}

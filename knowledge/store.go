@@ -36,6 +36,8 @@ type Store struct {
 	db *sql.DB
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// scores keeps the article scores of common words between searches.
+	scores termCache
 }
 
 // Open opens (creating if needed) the SQLite database at path, turns on WAL,

@@ -28,8 +28,19 @@ type slashCommand struct {
 	asks bool
 	// check, when set, refuses bad input before the command is acknowledged.
 	check func(r *request) error
-	// run does the work and returns the reply; the caller delivers it.
-	run func(ctx context.Context, r *request) (string, error)
+	// run does the work and returns the reply's text; the caller delivers
+	// it. Commands whose reply has embeds or buttons set respond instead.
+	run     func(ctx context.Context, r *request) (string, error)
+	respond func(ctx context.Context, r *request) (response, error)
+}
+
+// do runs the command and returns its response.
+func (c *slashCommand) do(ctx context.Context, r *request) (response, error) {
+	if c.respond != nil {
+		return c.respond(ctx, r)
+	}
+	text, err := c.run(ctx, r)
+	return textResponse(text), err
 }
 
 // commandTable lists every slash command, in the order they are registered.
@@ -40,6 +51,7 @@ var commandTable = []*slashCommand{
 	&loadCommand,
 	&removeCommand,
 	&feedsCommand,
+	&feedbackCommand,
 	&helpCommand,
 }
 
@@ -73,13 +85,13 @@ var askCommand = slashCommand{
 	check: func(r *request) error {
 		return r.b.checkQuestion(stringOption(r.data.Options, "question"))
 	},
-	run: runAsk,
+	respond: runAsk,
 }
 
 // writingNote ends the progress edits of an answer being written.
 const writingNote = "\n\n*…writing*"
 
-func runAsk(ctx context.Context, r *request) (string, error) {
+func runAsk(ctx context.Context, r *request) (response, error) {
 	question := stringOption(r.data.Options, "question")
 	editor := newProgressEditor(r.b.cfg.ProgressInterval, func(text string) {
 		content := preview(text, MaxContent-len(writingNote)) + writingNote
@@ -88,12 +100,12 @@ func runAsk(ctx context.Context, r *request) (string, error) {
 		}
 	})
 	defer editor.stop() // also when the answer panics
-	content, err := r.b.answer(ctx, r.userID, r.in.ChannelID, question, editor.update)
+	resp, err := r.b.answer(ctx, asker{userID: r.userID, guildID: r.in.GuildID, channelID: r.in.ChannelID}, question, editor.update)
 	editor.stop()
 	if err != nil {
-		return "", fmt.Errorf("answer %q: %w", question, err)
+		return response{}, fmt.Errorf("answer %q: %w", question, err)
 	}
-	return content, nil
+	return resp, nil
 }
 
 var searchCommand = slashCommand{
@@ -107,32 +119,54 @@ var searchCommand = slashCommand{
 	check: func(r *request) error {
 		return r.b.checkQuestion(stringOption(r.data.Options, "query"))
 	},
-	run: runSearch,
+	respond: runSearch,
 }
 
-// searchResults is how many passages /search shows.
-const searchResults = 5
+// searchPerPage is how many passages a page of /search shows, and
+// maxPassageChars how much of each.
+const (
+	searchPerPage   = 3
+	maxPassageChars = 300
+)
 
-func runSearch(ctx context.Context, r *request) (string, error) {
-	query := stringOption(r.data.Options, "query")
-	passages, err := r.b.deps.Library.Search(ctx, query, knowledge.SearchOptions{Limit: searchResults})
+func runSearch(ctx context.Context, r *request) (response, error) {
+	return r.b.searchPage(ctx, stringOption(r.data.Options, "query"), 1, r.userID)
+}
+
+// searchPage returns a page of the passages matching query, one message
+// long, with Previous and Next buttons that owner can press.
+func (b *Bot) searchPage(ctx context.Context, query string, page int, owner string) (response, error) {
+	passages, err := b.deps.Library.Search(ctx, query, knowledge.SearchOptions{Limit: page*searchPerPage + 1})
 	if err != nil {
-		return "", fmt.Errorf("search %q: %w", query, err)
+		return response{}, fmt.Errorf("search %q: %w", query, err)
 	}
 	if len(passages) == 0 {
-		return fmt.Sprintf("No loaded article matches “%s”.", oneLine(query)), nil
+		return textResponse(fmt.Sprintf("No loaded article matches “%s”.", shorten(oneLine(query), 200))), nil
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "**Passages matching “%s”**\n", oneLine(query))
-	for i, p := range passages {
-		fmt.Fprintf(&b, "\n**%d. %s**%s\n", i+1, oneLine(p.Article.Title), articleMeta(p.Article))
+	first := (page - 1) * searchPerPage
+	if first >= len(passages) {
+		return textResponse(fmt.Sprintf("There is no page %d of passages matching “%s”.", page, shorten(oneLine(query), 200))), nil
+	}
+	more := len(passages) > page*searchPerPage
+	shown := passages[first:min(len(passages), page*searchPerPage)]
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Passages matching “%s”**", shorten(oneLine(query), 200))
+	if page > 1 || more {
+		fmt.Fprintf(&sb, " (page %d)", page)
+	}
+	sb.WriteString("\n")
+	for i, p := range shown {
+		fmt.Fprintf(&sb, "\n**%d. %s**%s\n", first+i+1, shorten(oneLine(p.Article.Title), 150), articleMeta(p.Article))
 		texts := make([]string, len(p.Sentences))
 		for j, s := range p.Sentences {
 			texts[j] = oneLine(s.Text)
 		}
-		fmt.Fprintf(&b, "> %s\n", strings.Join(texts, " "))
+		fmt.Fprintf(&sb, "> %s\n", shorten(strings.Join(texts, " "), maxPassageChars))
 	}
-	return b.String(), nil
+	return response{
+		text:    truncate(forDiscord(sb.String()), MaxContent),
+		buttons: b.pageButtons(pager{owner: owner, command: "search", query: query}, page, more),
+	}, nil
 }
 
 var articlesCommand = slashCommand{
@@ -144,35 +178,40 @@ var articlesCommand = slashCommand{
 			MinValue: ptr(1.0),
 		}},
 	},
-	run: runArticles,
+	respond: runArticles,
 }
 
 // articlesPerPage is how many articles one page of /articles lists.
 const articlesPerPage = 10
 
-func runArticles(ctx context.Context, r *request) (string, error) {
-	page := max(intOption(r.data.Options, "page", 1), 1)
-	list, err := r.b.deps.Library.Articles(ctx, knowledge.ListOptions{Limit: articlesPerPage + 1, Offset: (page - 1) * articlesPerPage})
+func runArticles(ctx context.Context, r *request) (response, error) {
+	return r.b.articlesPage(ctx, max(intOption(r.data.Options, "page", 1), 1), r.userID)
+}
+
+// articlesPage returns a page of the loaded articles, one message long,
+// with Previous and Next buttons that owner can press.
+func (b *Bot) articlesPage(ctx context.Context, page int, owner string) (response, error) {
+	list, err := b.deps.Library.Articles(ctx, knowledge.ListOptions{Limit: articlesPerPage + 1, Offset: (page - 1) * articlesPerPage})
 	if err != nil {
-		return "", fmt.Errorf("list articles page %d: %w", page, err)
+		return response{}, fmt.Errorf("list articles page %d: %w", page, err)
 	}
 	if len(list) == 0 {
 		if page == 1 {
-			return "No articles are loaded yet. Admins can add some with /load.", nil
+			return textResponse("No articles are loaded yet. Admins can add some with /load."), nil
 		}
-		return fmt.Sprintf("There is no page %d; /articles starts at page 1.", page), nil
+		return textResponse(fmt.Sprintf("There is no page %d; /articles starts at page 1.", page)), nil
 	}
 	more := len(list) > articlesPerPage
 	list = list[:min(len(list), articlesPerPage)]
-	var b strings.Builder
-	fmt.Fprintf(&b, "**Loaded articles, page %d** (most recent first)\n", page)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Loaded articles, page %d** (most recent first)\n", page)
 	for _, a := range list {
-		fmt.Fprintf(&b, "%s **%s**%s\n", code(a.ID), oneLine(a.Title), articleMeta(a))
+		fmt.Fprintf(&sb, "%s **%s**%s\n", code(a.ID), shorten(oneLine(a.Title), 120), articleMeta(a))
 	}
-	if more {
-		fmt.Fprintf(&b, "\nMore: /articles page:%d", page+1)
-	}
-	return b.String(), nil
+	return response{
+		text:    truncate(forDiscord(sb.String()), MaxContent),
+		buttons: b.pageButtons(pager{owner: owner, command: "articles"}, page, more),
+	}, nil
 }
 
 var loadCommand = slashCommand{
@@ -379,8 +418,15 @@ var helpCommand = slashCommand{
 		Description: "What this bot does and how to ask it",
 	},
 	ephemeral: true,
-	run: func(context.Context, *request) (string, error) {
-		return helpText, nil
+	run: func(ctx context.Context, r *request) (string, error) {
+		text := helpText
+		if r.b.deps.Feedback != nil {
+			text += feedbackHelp
+		}
+		if q := r.b.exampleQuestion(ctx); q != "" {
+			text += "\n\nTry: **/ask** " + q
+		}
+		return text, nil
 	},
 }
 
@@ -393,7 +439,10 @@ const helpText = `**newsbot** answers questions about the news from the articles
 • **/articles** — what is loaded, most recent first.
 • Admins: **/load** a web page or a file, **/remove** an article, **/feeds** to follow news feeds.
 
-Each claim in an answer carries a marker like [1]; the sources under the answer quote the sentence it stands on, with its article and link. When the loaded articles don't answer a question, I say so.`
+Each claim in an answer carries a marker like [1]; the sources under the answer quote the sentence it stands on and link its article. When the loaded articles don't answer a question, I say so.`
+
+// feedbackHelp is what /help adds when the bot keeps feedback.
+const feedbackHelp = "\n\nUnder each answer, **Helpful** and **Wrong or unsupported** tell the bot's operator how it did; wrong answers become tests for future ones."
 
 // stringOption returns a string option's value, or "" when it is absent or
 // of another type.

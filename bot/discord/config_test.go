@@ -77,9 +77,10 @@ func TestInviteURL(t *testing.T) {
 	if u.Host != "discord.com" || q.Get("client_id") != "42" || q.Get("scope") != "bot applications.commands" {
 		t.Errorf("invite URL = %s", u)
 	}
-	// View channels, send messages (and in threads), read message history; nothing more.
-	if q.Get("permissions") != "274877975552" {
-		t.Errorf("permissions = %s, want 274877975552", q.Get("permissions"))
+	// View channels, send messages (and in threads), embed links, read
+	// message history; nothing more.
+	if q.Get("permissions") != "274877991936" {
+		t.Errorf("permissions = %s, want 274877991936", q.Get("permissions"))
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"newsbot/bot"
+	"newsbot/bot/feedback"
 	"newsbot/knowledge"
 	"newsbot/knowledge/feeds"
 	"newsbot/knowledge/load"
@@ -62,8 +63,10 @@ type Deps struct {
 	Library  Library
 	Loader   Loader
 	Feeds    Feeds
-	// Render turns an answer into the text people read (default bot.Render).
-	Render func(bot.Answer) string
+	// Feedback, when set, keeps what people say of answers: every answer
+	// gets "Helpful" and "Wrong or unsupported" buttons, and admins can
+	// read the latest with /feedback.
+	Feedback Feedback
 	// Now is the clock for rate limits and conversation memory (default time.Now).
 	Now func() time.Time
 	// Ready, when set, is called once the bot is connected and its commands
@@ -84,6 +87,10 @@ type Bot struct {
 	pool        *workPool
 	memory      *memory
 	attachments *attachmentFetcher
+	answers     *remembered[feedback.Entry] // answers that can be rated
+	pagers      *remembered[pager]          // listings that can be paged
+	roles       *roleCache
+	examples    *exampleCache
 
 	// workCtx is the context answers run under; it ends only after the
 	// shutdown deadline, so answers in flight can finish.
@@ -105,9 +112,6 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Bot, error) {
 	}
 	if deps.Answerer == nil || deps.Library == nil {
 		return nil, errors.New("new discord bot: an Answerer and a Library are required")
-	}
-	if deps.Render == nil {
-		deps.Render = bot.Render
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
@@ -146,6 +150,10 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Bot, error) {
 		pool:        newWorkPool(cfg.Concurrency, cfg.QueueSize),
 		memory:      newMemory(cfg.MemoryTurns, cfg.MemoryTTL, deps.Now),
 		attachments: newAttachmentFetcher(cfg.APIURL, cfg.MaxAttachmentBytes),
+		answers:     newRemembered[feedback.Entry](answerButtonsTTL, maxRemembered, deps.Now),
+		pagers:      newRemembered[pager](pageButtonsTTL, maxRemembered, deps.Now),
+		roles:       newRoleCache(deps.Now),
+		examples:    &exampleCache{now: deps.Now},
 	}
 	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
 	b.botID.Store("")
@@ -166,11 +174,13 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Bot, error) {
 const Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // Permissions are the channel permissions the bot needs, and asks for in
-// its invite URL: see channels, send messages (also in threads) and read
-// message history, which replies need.
+// its invite URL: see channels, send messages (also in threads), embed
+// links, without which Discord hides the sources embed of an answer, and
+// read message history, which replies need.
 const Permissions = discordgo.PermissionViewChannel |
 	discordgo.PermissionSendMessages |
 	discordgo.PermissionSendMessagesInThreads |
+	discordgo.PermissionEmbedLinks |
 	discordgo.PermissionReadMessageHistory
 
 // InviteURL returns the link that adds the application to a server with

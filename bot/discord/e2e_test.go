@@ -69,7 +69,7 @@ func TestRegistersCommandsWithOneBulkOverwrite(t *testing.T) {
 			if err := puts[0].Decode(&cmds); err != nil {
 				t.Fatal(err)
 			}
-			want := map[string]bool{"ask": false, "search": false, "articles": false, "help": false, "load": true, "remove": true, "feeds": true}
+			want := map[string]bool{"ask": false, "search": false, "articles": false, "help": false, "load": true, "remove": true, "feeds": true, "feedback": true}
 			if len(cmds) != len(want) {
 				t.Errorf("registered %d commands, want %d", len(cmds), len(want))
 			}
@@ -140,13 +140,15 @@ func TestAskIsDeferredThenEditedWithTheCitedAnswer(t *testing.T) {
 		t.Errorf("deferred after %v, want within 3s", lag)
 	}
 	final, _ := finalEdit(t, calls, in)
-	for _, want := range []string{
-		"General Keith Kellogg will represent the US at the London talks [1].",
-		"[1] “General Keith Kellogg will represent the US at the discussions in London on Wednesday.” — US envoy to attend London talks on Ukraine, Example News, 2025-04-23 <https://news.example/world/london-talks>",
-	} {
-		if !strings.Contains(final.Content, want) {
-			t.Errorf("answer = %q, want it to contain %q", final.Content, want)
-		}
+	if want := "General Keith Kellogg will represent the US at the London talks [1]."; final.Content != want {
+		t.Errorf("answer content = %q, want the answer text with its marker, %q", final.Content, want)
+	}
+	if len(final.Embeds) != 1 || final.Embeds[0].Title != "Sources" {
+		t.Fatalf("answer embeds = %+v, want one embed of sources", final.Embeds)
+	}
+	if got, want := final.Embeds[0].Description, "**[1]** “General Keith Kellogg will represent the US at the discussions in London on Wednesday.” — "+
+		"[US envoy to attend London talks on Ukraine](https://news.example/world/london-talks) · Example News · 2025-04-23"; got != want {
+		t.Errorf("sources = %q, want %q", got, want)
 	}
 	// Progress: the answer streamed over 2.5 s, so it was shown while being
 	// written, by edits at least a second apart that came before the answer.
@@ -224,8 +226,8 @@ func TestDirectMessageIsAnsweredWithAReplyAndRemembered(t *testing.T) {
 		if m.MessageReference == nil || m.MessageReference.MessageID != want.ref {
 			t.Errorf("reply %d references %+v, want message %s", i, m.MessageReference, want.ref)
 		}
-		if !strings.Contains(m.Content, want.text) || !strings.Contains(m.Content, "[1] “") {
-			t.Errorf("reply %d = %q, want a cited answer containing %q", i, m.Content, want.text)
+		if !strings.Contains(m.Content, want.text) || !strings.Contains(m.Content, "[1]") || !strings.Contains(m.sources(), "**[1]** “") {
+			t.Errorf("reply %d = %q with sources %q, want a cited answer containing %q", i, m.Content, m.sources(), want.text)
 		}
 	}
 	typing := exactly(calls, "POST", "/channels/"+channel+"/typing")
@@ -522,16 +524,35 @@ func TestLongAnswerIsSplitIntoFollowUps(t *testing.T) {
 	calls := h.fake.Calls()
 
 	first, _ := finalEdit(t, calls, in)
-	parts := []string{first.Content}
+	msgs := []sentMessage{first}
 	for _, c := range exactly(calls, "POST", followupPath(in)) {
+		if c.Status != 200 {
+			t.Errorf("follow-up refused: %v", c)
+		}
 		m := decodeMessage(t, c)
 		if m.Flags != 0 {
 			t.Errorf("follow-up flags = %d, want a public message", m.Flags)
 		}
-		parts = append(parts, m.Content)
+		msgs = append(msgs, m)
 	}
 	a, _ := answer(context.Background(), "q", nil, nil)
-	want := WrapLinks(testRender(a))
+	var parts []string
+	var sources []string
+	for _, m := range msgs {
+		if m.Content != "" {
+			parts = append(parts, m.Content)
+		}
+		if len(m.Embeds) > 1 {
+			t.Errorf("a message has %d embeds, want at most one", len(m.Embeds))
+		}
+		for _, e := range m.Embeds {
+			if n := utf8.RuneCountInString(e.Description); n > MaxEmbedDescription {
+				t.Errorf("embed description has %d characters", n)
+			}
+			sources = append(sources, strings.Split(e.Description, "\n")...)
+		}
+	}
+	want := forDiscord(a.Text)
 	if utf8.RuneCountInString(want) < 3*MaxContent {
 		t.Fatalf("test answer is only %d characters", utf8.RuneCountInString(want))
 	}
@@ -541,6 +562,21 @@ func TestLongAnswerIsSplitIntoFollowUps(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(parts, ""), " https://") {
 		t.Error("a link was sent without <…>")
+	}
+	// Every citation is listed once, in order, linking its article.
+	if len(sources) != len(a.Citations) {
+		t.Fatalf("sources list %d entries, want %d", len(sources), len(a.Citations))
+	}
+	for i, c := range a.Citations {
+		if want := fmt.Sprintf("**[%d]** “%s” — [%s](%s)", c.Marker, c.Text, c.Title, c.URL); !strings.HasPrefix(sources[i], want) {
+			t.Errorf("source %d = %q, want it to start %q", i, sources[i], want)
+		}
+	}
+	// The feedback buttons, when kept, are under the last message only.
+	for i, m := range msgs {
+		if len(m.Components) > 0 && i != len(msgs)-1 {
+			t.Errorf("message %d of %d has buttons", i, len(msgs))
+		}
 	}
 }
 
@@ -913,9 +949,9 @@ func TestSearchArticlesAndHelp(t *testing.T) {
 		unwant []string
 	}{
 		{search, []string{"US envoy to attend London talks on Ukraine", "<https://news.example/world/london-talks>", "General Keith Kellogg will represent the US"}, nil},
-		{page1, []string{"page 1", "More: /articles page:2", "`london-talks`"}, nil},
-		{page2, []string{"page 2"}, []string{"More:"}},
-		{help, []string{"/ask", "cites"}, nil},
+		{page1, []string{"page 1", "`london-talks`"}, nil},
+		{page2, []string{"page 2"}, nil},
+		{help, []string{"/ask", "cites", "Try: **/ask** What do the articles say about “US envoy to attend London talks on Ukraine”?"}, nil},
 	} {
 		m, _ := finalEdit(t, calls, tc.in)
 		for _, w := range tc.want {
@@ -1045,7 +1081,7 @@ func TestArticleTextCannotMaskLinks(t *testing.T) {
 		Body: "The council published the [official results of the harbour vote](https://evil.example/login) on Monday.",
 	}
 	store := knowledgetest.MustOpenDB(t, phish)
-	h := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil), Render: bot.Render}, store)
+	h := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil)}, store)
 	ask := h.ask("600000000000000021", "What did the council publish about the harbour vote?")
 	search := h.slash(fakediscord.Interaction{Command: "search", GuildID: guildID,
 		Options: []fakediscord.Option{{Name: "query", Type: fakediscord.OptionString, Value: "harbour vote"}}})
@@ -1060,9 +1096,19 @@ func TestArticleTextCannotMaskLinks(t *testing.T) {
 		return a && s && len(exactly(calls, "POST", replies)) > 0
 	})
 	h.stop()
-	for _, got := range []string{mustFinal(t, calls, ask), mustFinal(t, calls, search), decodeMessage(t, exactly(calls, "POST", replies)[0]).Content} {
+	askReply, _ := finalEdit(t, calls, ask)
+	dmReply := decodeMessage(t, exactly(calls, "POST", replies)[0])
+	for _, got := range []string{askReply.Content, mustFinal(t, calls, search), dmReply.Content} {
 		if strings.Contains(got, "](") || !strings.Contains(got, "<https://evil.example/login>") {
 			t.Errorf("reply = %q, want the masked link shown as plain text with its address", got)
+		}
+	}
+	// In the sources, the article's title is text: its brackets escaped, so
+	// the one link is the article's own (it has none here).
+	for _, m := range []sentMessage{askReply, dmReply} {
+		src := m.sources()
+		if !strings.Contains(src, `**\[Harbour vote: official results\](https://evil.example/login)**`) || strings.Contains(strings.ReplaceAll(src, `\](`, ""), "](") {
+			t.Errorf("sources = %q, want the title shown as escaped text, not a link", src)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -60,9 +59,6 @@ func startBot(t *testing.T, ctx context.Context, cfg Config, deps Deps, store *k
 	cfg.APIURL = fake.URL
 	if deps.Library == nil {
 		deps.Library = store
-	}
-	if deps.Render == nil {
-		deps.Render = testRender
 	}
 	b, err := New(cfg, deps, testLogger(t))
 	if err != nil {
@@ -149,14 +145,49 @@ func followupPath(in fakediscord.Interaction) string {
 // sentMessage is the JSON body of a message the bot sent or edited, or of
 // an interaction callback's data.
 type sentMessage struct {
-	Content         string `json:"content"`
-	Flags           int    `json:"flags"`
+	Content         string              `json:"content"`
+	Flags           int                 `json:"flags"`
+	Embeds          []fakediscord.Embed `json:"embeds"`
+	Components      []actionRow         `json:"components"`
 	AllowedMentions *struct {
 		Parse []string `json:"parse"`
 	} `json:"allowed_mentions"`
 	MessageReference *struct {
 		MessageID string `json:"message_id"`
 	} `json:"message_reference"`
+}
+
+// actionRow is a row of buttons under a message.
+type actionRow struct {
+	Type       int `json:"type"`
+	Components []struct {
+		Type     int    `json:"type"`
+		Style    int    `json:"style"`
+		Label    string `json:"label"`
+		CustomID string `json:"custom_id"`
+		Disabled bool   `json:"disabled"`
+	} `json:"components"`
+}
+
+// button returns the custom ID of the button labelled label under m, or "".
+func (m sentMessage) button(label string) string {
+	for _, row := range m.Components {
+		for _, c := range row.Components {
+			if c.Label == label {
+				return c.CustomID
+			}
+		}
+	}
+	return ""
+}
+
+// sources returns the descriptions of m's embeds, joined by line breaks.
+func (m sentMessage) sources() string {
+	var parts []string
+	for _, e := range m.Embeds {
+		parts = append(parts, e.Description)
+	}
+	return strings.Join(parts, "\n")
 }
 
 type callback struct {
@@ -352,16 +383,3 @@ func (f answererFunc) Answer(ctx context.Context, q string, history []bot.Turn, 
 var _ Answerer = answererFunc(nil)
 var _ Answerer = (*citingAnswerer)(nil)
 var _ Library = (*knowledge.Store)(nil)
-
-// testRender renders answers the way bot.Render does.
-func testRender(a bot.Answer) string {
-	var b strings.Builder
-	b.WriteString(a.Text)
-	if len(a.Citations) > 0 {
-		b.WriteString("\n\nSources:")
-	}
-	for _, c := range a.Citations {
-		fmt.Fprintf(&b, "\n[%d] “%s” — %s, %s, %s <%s>", c.Marker, c.Text, c.Title, c.Source, c.Published.Format("2006-01-02"), c.URL)
-	}
-	return b.String()
-}

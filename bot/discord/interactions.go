@@ -16,6 +16,10 @@ import (
 func (b *Bot) onInteraction(_ *discordgo.Session, ev *discordgo.InteractionCreate) {
 	defer b.recoverPanic("INTERACTION_CREATE", nil)
 	in := ev.Interaction
+	if in != nil && in.Type == discordgo.InteractionMessageComponent {
+		b.onButton(in)
+		return
+	}
 	if in == nil || in.Type != discordgo.InteractionApplicationCommand {
 		return
 	}
@@ -44,11 +48,11 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ev *discordgo.InteractionCreat
 		return
 	}
 	work := func(ctx context.Context) {
-		defer b.recoverPanic("/"+data.Name, func() { r.finish("", errInternal) })
+		defer b.recoverPanic("/"+data.Name, func() { r.finish(response{}, errInternal) })
 		ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
 		defer cancel()
-		content, err := cmd.run(ctx, r)
-		r.finish(content, err)
+		resp, err := cmd.do(ctx, r)
+		r.finish(resp, err)
 	}
 	if cmd.asks {
 		b.pool.start(b.workCtx, work)
@@ -133,7 +137,12 @@ func interactionUser(in *discordgo.Interaction) string {
 // checkQuestion enforces the cap on a question's length.
 func (b *Bot) checkQuestion(q string) error {
 	if strings.TrimSpace(q) == "" {
-		return kindly("Please ask a question, for example: who will represent the US at the London talks?")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if example := b.exampleQuestion(ctx); example != "" {
+			return kindly("Please ask a question, for example: %s", example)
+		}
+		return kindly("Please ask a question about the news.")
 	}
 	if n := utf8.RuneCountInString(q); n > b.cfg.MaxQuestionChars {
 		return kindly("That question is %d characters long; please keep it under %d.", n, b.cfg.MaxQuestionChars)
@@ -141,16 +150,24 @@ func (b *Bot) checkQuestion(q string) error {
 	return nil
 }
 
+// asker is who asked a question, and where.
+type asker struct {
+	userID, guildID, channelID string
+}
+
 // answer answers a question in the conversation of a user in a channel and
-// returns the rendered answer. progress, when not nil, gets the text so far.
-func (b *Bot) answer(ctx context.Context, userID, channelID, question string, progress func(string)) (string, error) {
-	key := conversationKey(userID, channelID)
+// returns the answer as Discord shows it (answerResponse), with the
+// feedback buttons under it. progress, when not nil, gets the text so far.
+func (b *Bot) answer(ctx context.Context, who asker, question string, progress func(string)) (response, error) {
+	key := conversationKey(who.userID, who.channelID)
 	a, err := b.deps.Answerer.Answer(ctx, question, b.memory.history(key), progress)
 	if err != nil {
-		return "", err
+		return response{}, err
 	}
 	b.memory.add(key, a.Turn())
-	return b.deps.Render(a), nil
+	resp := answerResponse(a)
+	resp.buttons = b.feedbackButtons(a, question, who)
+	return resp, nil
 }
 
 // progressEditor shows an answer's text while a model writes it, by

@@ -14,7 +14,7 @@ import (
 const typingEvery = 8 * time.Second
 
 // onMessage answers a direct message, or a server message that mentions the
-// bot, as a question, replying to it.
+// bot or its managed role, as a question, replying to it.
 func (b *Bot) onMessage(_ *discordgo.Session, ev *discordgo.MessageCreate) {
 	defer b.recoverPanic("MESSAGE_CREATE", nil)
 	m := ev.Message
@@ -28,14 +28,21 @@ func (b *Bot) onMessage(_ *discordgo.Session, ev *discordgo.MessageCreate) {
 	if self == "" || m.Author.ID == self {
 		return
 	}
+	roleID := ""
 	if m.GuildID != "" && !mentionsUser(m, self) {
-		return
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		id, ok := b.mentionsBotRole(ctx, m)
+		cancel()
+		if !ok {
+			return
+		}
+		roleID = id
 	}
 	if !b.seen.first("message:" + m.ID) {
 		b.log.Debug("duplicate message ignored", "id", m.ID)
 		return
 	}
-	question := stripMention(m.Content, self)
+	question := stripMention(m.Content, self, roleID)
 	if err := b.admitMessage(m.Author.ID, question); err != nil {
 		b.log.Info("message refused", "user", m.Author.ID, "reason", err)
 		b.replyKindly(m, userMessage(err))
@@ -47,7 +54,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, ev *discordgo.MessageCreate) {
 		defer cancel()
 		stopTyping := b.keepTyping(m.ChannelID)
 		defer stopTyping() // also when the answer panics
-		content, err := b.answer(ctx, m.Author.ID, m.ChannelID, question, nil)
+		resp, err := b.answer(ctx, asker{userID: m.Author.ID, guildID: m.GuildID, channelID: m.ChannelID}, question, nil)
 		stopTyping()
 		if err != nil {
 			b.log.Error("answer message failed", "user", m.Author.ID, "channel", m.ChannelID, "err", err)
@@ -56,7 +63,7 @@ func (b *Bot) onMessage(_ *discordgo.Session, ev *discordgo.MessageCreate) {
 		}
 		sendCtx, cancelSend := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancelSend()
-		if err := b.sendReply(sendCtx, m, content); err != nil {
+		if err := b.sendReply(sendCtx, m, resp); err != nil {
 			b.log.Error("reply to message", "err", err)
 		}
 	})
@@ -78,7 +85,7 @@ func (b *Bot) admitMessage(userID, question string) error {
 func (b *Bot) replyKindly(m *discordgo.Message, msg string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := b.sendReply(ctx, m, msg); err != nil {
+	if err := b.sendReply(ctx, m, textResponse(msg)); err != nil {
 		b.log.Error("reply to message", "err", err)
 	}
 }
@@ -119,10 +126,14 @@ func mentionsUser(m *discordgo.Message, userID string) bool {
 	return false
 }
 
-// stripMention removes mentions of the bot (<@id> and <@!id>) from a
-// message, leaving the question.
-func stripMention(content, userID string) string {
+// stripMention removes mentions of the bot (<@id> and <@!id>) and of its
+// managed role (<@&roleID>, when roleID is set) from a message, leaving the
+// question.
+func stripMention(content, userID, roleID string) string {
 	content = strings.ReplaceAll(content, "<@"+userID+">", " ")
 	content = strings.ReplaceAll(content, "<@!"+userID+">", " ")
+	if roleID != "" {
+		content = strings.ReplaceAll(content, "<@&"+roleID+">", " ")
+	}
 	return strings.TrimSpace(content)
 }

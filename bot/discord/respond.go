@@ -122,12 +122,25 @@ func (r *request) deferReply() error {
 	return nil
 }
 
-// editOriginal replaces the deferred response's content. It uses a rate
+// editOriginal replaces the deferred response's content with text, as a
+// progress edit does, leaving its embeds and buttons alone. It uses a rate
 // limit bucket per interaction, as Discord does, so answers to different
 // people don't wait on each other.
 func (r *request) editOriginal(ctx context.Context, content string) error {
+	return r.edit(ctx, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()})
+}
+
+// editOriginalTo makes the deferred response msg: its content, embeds and
+// buttons (none where msg has none).
+func (r *request) editOriginalTo(ctx context.Context, msg message) error {
+	embeds, components := nonNilEmbeds(msg.embeds), nonNilComponents(msg.components)
+	return r.edit(ctx, &discordgo.WebhookEdit{
+		Content: &msg.content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions(),
+	})
+}
+
+func (r *request) edit(ctx context.Context, edit *discordgo.WebhookEdit) error {
 	endpoint := discordgo.EndpointWebhookMessage(r.in.AppID, r.in.Token, "@original")
-	edit := &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}
 	if _, err := r.b.session.RequestWithBucketID("PATCH", endpoint, edit, endpoint, discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("edit reply to /%s: %w", r.data.Name, err)
 	}
@@ -135,9 +148,11 @@ func (r *request) editOriginal(ctx context.Context, content string) error {
 }
 
 // followup sends one more message after the original response.
-func (r *request) followup(ctx context.Context, content string, flags discordgo.MessageFlags) error {
+func (r *request) followup(ctx context.Context, msg message, flags discordgo.MessageFlags) error {
 	_, err := r.b.session.FollowupMessageCreate(r.in, true, &discordgo.WebhookParams{
-		Content:         content,
+		Content:         msg.content,
+		Embeds:          msg.embeds,
+		Components:      msg.components,
 		Flags:           flags,
 		AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx))
@@ -147,11 +162,26 @@ func (r *request) followup(ctx context.Context, content string, flags discordgo.
 	return nil
 }
 
-// finish delivers a command's result: the content split over the original
-// response and follow-ups, or, on failure (the delivery's own included), a
-// short kind message only the caller sees, never leaving "thinking…"
-// behind. Details go to the log.
-func (r *request) finish(content string, err error) {
+func nonNilEmbeds(e []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
+	if e == nil {
+		return []*discordgo.MessageEmbed{}
+	}
+	return e
+}
+
+func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageComponent {
+	if c == nil {
+		return []discordgo.MessageComponent{}
+	}
+	return c
+}
+
+// finish delivers a command's result: its messages (see
+// response.messages), the first as the original response and the rest as
+// follow-ups, or, on failure (the delivery's own included), a short kind
+// message only the caller sees, never leaving "thinking…" behind. Details
+// go to the log.
+func (r *request) finish(resp response, err error) {
 	// Replies go out even when the work's own context has ended.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -160,17 +190,14 @@ func (r *request) finish(content string, err error) {
 		r.fail(ctx, userMessage(err))
 		return
 	}
-	parts := Split(forDiscord(content), MaxContent)
-	if len(parts) == 0 {
-		parts = []string{"(nothing to show)"}
-	}
-	if err := r.editOriginal(ctx, parts[0]); err != nil {
+	msgs := resp.messages()
+	if err := r.editOriginalTo(ctx, msgs[0]); err != nil {
 		r.b.log.Error("reply to slash command", "command", r.data.Name, "err", err)
 		r.fail(ctx, userMessage(errInternal))
 		return
 	}
-	for _, part := range parts[1:] {
-		if err := r.followup(ctx, part, r.flags()); err != nil {
+	for _, msg := range msgs[1:] {
+		if err := r.followup(ctx, msg, r.flags()); err != nil {
 			r.b.log.Error("reply to slash command", "command", r.data.Name, "err", err)
 			return
 		}
@@ -186,7 +213,7 @@ func (r *request) fail(ctx context.Context, msg string) {
 	if !r.ephemeral {
 		err := r.b.session.InteractionResponseDelete(r.in, discordgo.WithContext(ctx))
 		if err == nil {
-			if err := r.followup(ctx, msg, discordgo.MessageFlagsEphemeral); err != nil {
+			if err := r.followup(ctx, message{content: msg}, discordgo.MessageFlagsEphemeral); err != nil {
 				r.b.log.Error("tell user about a failure", "command", r.data.Name, "err", err)
 			}
 			return
@@ -198,12 +225,11 @@ func (r *request) fail(ctx context.Context, msg string) {
 	}
 }
 
-// sendReply answers a message: the first part replies to it (without
-// pinging its author), the rest follow in the same channel.
-func (b *Bot) sendReply(ctx context.Context, m *discordgo.Message, content string) error {
-	parts := Split(forDiscord(content), MaxContent)
-	for i, part := range parts {
-		send := &discordgo.MessageSend{Content: part, AllowedMentions: noMentions()}
+// sendReply answers a message with resp's messages: the first replies to
+// it (without pinging its author), the rest follow in the same channel.
+func (b *Bot) sendReply(ctx context.Context, m *discordgo.Message, resp response) error {
+	for i, msg := range resp.messages() {
+		send := &discordgo.MessageSend{Content: msg.content, Embeds: msg.embeds, Components: msg.components, AllowedMentions: noMentions()}
 		if i == 0 {
 			failIfGone := false
 			send.Reference = &discordgo.MessageReference{

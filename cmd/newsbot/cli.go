@@ -41,6 +41,7 @@ var commands = []*command{
 	&runCommand,
 	&evalCommand,
 	&benchCommand,
+	&feedbackCommand,
 	&backupCommand,
 }
 

@@ -117,7 +117,7 @@ var readingCommands = [][]string{
 // looked and how to load one, exits 1, and creates no file.
 func TestReadingCommandsWithoutDatabase(t *testing.T) {
 	askClearEnv(t)
-	commands := append(readingCommands, []string{"remove", "some-id"}, []string{"feeds", "list"},
+	commands := append(readingCommands, []string{"remove", "some-id"}, []string{"backup", "copy.db"}, []string{"feedback"}, []string{"feeds", "list"},
 		[]string{"feeds", "poll"}, []string{"feeds", "remove", "https://example.com/feed"})
 	for _, args := range commands {
 		t.Run(strings.Join(args[:1+min(1, len(args)-1)], " "), func(t *testing.T) {

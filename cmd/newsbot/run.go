@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"newsbot/bot/discord"
+	"newsbot/bot/feedback"
 	"newsbot/knowledge"
 	"newsbot/knowledge/feeds"
 	"newsbot/knowledge/fetch"
@@ -72,6 +73,7 @@ func runBot(ctx context.Context, a *app) error {
 		Library:  st,
 		Loader:   &load.Loader{Store: st, Fetcher: fetcher, Log: a.log},
 		Feeds:    followed,
+		Feedback: feedback.New(st.DB()),
 		Ready: func(name, invite string) {
 			fmt.Fprintf(a.stdout, "%s is online. Invite it to a server: %s\n", name, invite)
 		},

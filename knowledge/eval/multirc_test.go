@@ -2,14 +2,11 @@ package eval_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"newsbot/knowledge"
 	"newsbot/knowledge/eval"
-	"newsbot/knowledge/load"
 )
 
 // TestMultiRC loads the shared MultiRC question set the way `newsbot eval`
@@ -18,29 +15,8 @@ import (
 // article recall at any depth, nor on evidence recall at 5, 10 and 20
 // sentences (at 1, a passage opens with the sentence before its match).
 func TestMultiRC(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "eval", "multirc")
-	qf, err := os.Open(filepath.Join(dir, "questions.jsonl"))
-	if err != nil {
-		t.Skipf("the shared evaluation set is not beside the project: %v", err)
-	}
-	defer qf.Close()
-	qs, err := eval.ReadQuestions(qf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, qs := openSharedSet(t, "multirc", 83)
 	ctx := context.Background()
-	st, err := knowledge.Open(ctx, filepath.Join(t.TempDir(), "eval.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	report, err := (&load.Loader{Store: st}).Load(ctx, []string{filepath.Join(dir, "articles.jsonl")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if loaded, _, _, rejected := report.Counts(); loaded != 83 || rejected != 0 {
-		t.Fatalf("load: %s, want 83 loaded", report.Summary())
-	}
 	opts := knowledge.SearchOptions{Limit: 20, Window: knowledge.DefaultWindow, PerArticle: knowledge.DefaultPerArticle, Lead: knowledge.DefaultLead}
 	result, err := eval.Run(ctx, st, qs, eval.Config{Options: opts})
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"newsbot/bot"
 	"newsbot/knowledge"
 	"newsbot/knowledge/eval"
-	"newsbot/knowledge/load"
 )
 
 // The levels TestRealtimeQA holds newsbot to on the RealTime QA news set,
@@ -47,16 +46,8 @@ func TestRealtimeQA(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: loading 400,000 sentences takes a minute or more")
 	}
-	dir := filepath.Join("..", "..", "..", "shared", "eval", "realtimeqa-2023h1")
-	qf, err := os.Open(filepath.Join(dir, "questions.jsonl"))
-	if err != nil {
-		t.Skipf("the shared RealTime QA set is not beside the project (../shared/eval/realtimeqa-2023h1): %v", err)
-	}
-	defer qf.Close()
-	qs, err := eval.ReadQuestions(qf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, qs := openSharedSet(t, "realtimeqa-2023h1", 4227)
+	ctx := context.Background()
 	of, err := os.Open(filepath.Join("testdata", "offtopic.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -66,22 +57,6 @@ func TestRealtimeQA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	ctx := context.Background()
-	st, err := knowledge.Open(ctx, filepath.Join(t.TempDir(), "eval.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	start := time.Now()
-	report, err := (&load.Loader{Store: st}).Load(ctx, []string{filepath.Join(dir, "articles.jsonl")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if loaded, _, _, rejected := report.Counts(); loaded != 4227 || rejected != 0 {
-		t.Fatalf("load: %s, want 4227 loaded", report.Summary())
-	}
-	t.Logf("loaded %s in %s", report.Summary(), time.Since(start).Round(time.Second))
 
 	// What answers use, with 20 passages so that 20 sentences exist for @20.
 	opts := knowledge.SearchOptions{Limit: eval.Ks[len(eval.Ks)-1], Window: knowledge.DefaultWindow,

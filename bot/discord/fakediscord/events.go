@@ -127,6 +127,9 @@ type Message struct {
 	// MentionsBot lists the bot among the message's mentions, as Discord
 	// does when the content holds <@BotID>.
 	MentionsBot bool
+	// MentionRoles are the IDs of the roles the message mentions, as
+	// Discord lists them when the content holds <@&ID>.
+	MentionRoles []string
 }
 
 // PostMessage dispatches a MESSAGE_CREATE and returns the message with its
@@ -150,20 +153,84 @@ func (s *Server) MessagePayload(m Message) map[string]any {
 	if m.MentionsBot {
 		mentions = append(mentions, map[string]any{"id": BotID, "username": BotName, "bot": true, "discriminator": "0"})
 	}
+	roles := []any{}
+	for _, r := range m.MentionRoles {
+		roles = append(roles, r)
+	}
 	p := map[string]any{
-		"id":          m.ID,
-		"channel_id":  m.ChannelID,
-		"author":      map[string]any{"id": m.AuthorID, "username": "user-" + m.AuthorID, "bot": m.AuthorBot, "discriminator": "0"},
-		"content":     m.Content,
-		"timestamp":   time.Now().UTC().Format(time.RFC3339),
-		"type":        0,
-		"mentions":    mentions,
-		"tts":         false,
-		"attachments": []any{},
-		"embeds":      []any{},
+		"id":            m.ID,
+		"channel_id":    m.ChannelID,
+		"author":        map[string]any{"id": m.AuthorID, "username": "user-" + m.AuthorID, "bot": m.AuthorBot, "discriminator": "0"},
+		"content":       m.Content,
+		"timestamp":     time.Now().UTC().Format(time.RFC3339),
+		"type":          0,
+		"mentions":      mentions,
+		"mention_roles": roles,
+		"tts":           false,
+		"attachments":   []any{},
+		"embeds":        []any{},
 	}
 	if m.GuildID != "" {
 		p["guild_id"] = m.GuildID
 	}
 	return p
+}
+
+// Press is a user pressing a button under one of the bot's messages. Zero
+// IDs are filled in.
+type Press struct {
+	ID        string
+	Token     string
+	CustomID  string
+	UserID    string
+	ChannelID string
+	GuildID   string // empty: the message is in a DM with the bot
+	MessageID string // the message the button is under
+}
+
+// PressButton dispatches an INTERACTION_CREATE for a button press (a
+// message component interaction, type 3) and returns it with its IDs
+// filled in.
+func (s *Server) PressButton(p Press) (Press, error) {
+	if p.ID == "" {
+		p.ID = s.Snowflake()
+	}
+	if p.Token == "" {
+		p.Token = "btoken-" + p.ID
+	}
+	if p.UserID == "" {
+		p.UserID = s.Snowflake()
+	}
+	if p.ChannelID == "" {
+		p.ChannelID = s.Snowflake()
+	}
+	if p.MessageID == "" {
+		p.MessageID = s.Snowflake()
+	}
+	user := map[string]any{"id": p.UserID, "username": "user-" + p.UserID, "discriminator": "0"}
+	payload := map[string]any{
+		"id":             p.ID,
+		"application_id": AppID,
+		"type":           3,
+		"token":          p.Token,
+		"version":        1,
+		"channel_id":     p.ChannelID,
+		"data":           map[string]any{"custom_id": p.CustomID, "component_type": 2},
+		"message": map[string]any{
+			"id": p.MessageID, "channel_id": p.ChannelID, "type": 0, "content": "",
+			"author":    map[string]any{"id": BotID, "username": BotName, "bot": true, "discriminator": "0"},
+			"timestamp": time.Now().UTC().Format(time.RFC3339),
+		},
+		"app_permissions": "274877975552",
+		"locale":          "en-US",
+	}
+	if p.GuildID != "" {
+		payload["guild_id"] = p.GuildID
+		payload["member"] = map[string]any{"user": user, "roles": []any{}, "permissions": "2248473465835073", "joined_at": time.Now().UTC().Format(time.RFC3339)}
+		payload["context"] = 0
+	} else {
+		payload["user"] = user
+		payload["context"] = 1
+	}
+	return p, s.Dispatch("INTERACTION_CREATE", payload)
 }

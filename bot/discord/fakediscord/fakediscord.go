@@ -78,6 +78,8 @@ type Server struct {
 	seq       int64
 	sentAt    map[string]time.Time // interaction ID → when it was dispatched
 	deferLags map[string]time.Duration
+	originals map[string]string           // interaction token → its response's message ID
+	roles     map[string][]map[string]any // guild ID → its roles
 
 	nextID atomic.Int64
 }
@@ -91,6 +93,8 @@ func New(tb testing.TB) *Server {
 		files:     make(map[string][]byte),
 		sentAt:    make(map[string]time.Time),
 		deferLags: make(map[string]time.Duration),
+		originals: make(map[string]string),
+		roles:     make(map[string][]map[string]any),
 	}
 	s.nextID.Store(200000000000000000)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
@@ -373,7 +377,7 @@ func (s *Server) route(r *http.Request, path string, body []byte) (int, any) {
 		}
 		return http.StatusOK, cmds
 	case method == "POST" && len(parts) == 4 && parts[0] == "interactions" && parts[3] == "callback":
-		if msg := checkMessage(body, "data"); msg != "" {
+		if msg := checkCallback(body); msg != "" {
 			return http.StatusBadRequest, discordError(50035, msg)
 		}
 		return http.StatusNoContent, nil
@@ -381,7 +385,11 @@ func (s *Server) route(r *http.Request, path string, body []byte) (int, any) {
 		if msg := checkMessage(body, ""); msg != "" {
 			return http.StatusBadRequest, discordError(50035, msg)
 		}
-		return http.StatusOK, s.message(parts[4], "", body)
+		id := parts[4]
+		if id == "@original" {
+			id = s.originalID(parts[2])
+		}
+		return http.StatusOK, s.message(id, "", body)
 	case len(parts) == 5 && parts[0] == "webhooks" && parts[3] == "messages" && method == "DELETE":
 		return http.StatusNoContent, nil
 	case len(parts) == 3 && parts[0] == "webhooks" && method == "POST":
@@ -396,6 +404,8 @@ func (s *Server) route(r *http.Request, path string, body []byte) (int, any) {
 		return http.StatusOK, s.message(s.Snowflake(), parts[1], body)
 	case len(parts) == 3 && parts[0] == "channels" && parts[2] == "typing" && method == "POST":
 		return http.StatusNoContent, nil
+	case len(parts) == 3 && parts[0] == "guilds" && parts[2] == "roles" && method == "GET":
+		return http.StatusOK, s.guildRoles(parts[1])
 	}
 	return http.StatusNotFound, discordError(0, "404: Not Found")
 }
@@ -426,6 +436,142 @@ func checkMessage(body []byte, in string) string {
 	if n := utf8.RuneCountInString(content); n > 2000 {
 		return fmt.Sprintf("content: Must be 2000 or fewer in length (got %d).", n)
 	}
+	if raw, ok := msg["embeds"]; ok && string(raw) != "null" {
+		if m := checkEmbeds(raw); m != "" {
+			return m
+		}
+	}
+	if raw, ok := msg["components"]; ok && string(raw) != "null" {
+		if m := checkComponents(raw); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// checkCallback checks an interaction callback: a response type Discord
+// knows, and its message within Discord's limits.
+func checkCallback(body []byte) string {
+	var cb struct {
+		Type int `json:"type"`
+	}
+	if err := json.Unmarshal(body, &cb); err != nil {
+		return "Invalid JSON"
+	}
+	switch cb.Type {
+	case 1, 4, 5, 6, 7:
+	default:
+		return fmt.Sprintf("type: Value %d is not a valid interaction response type.", cb.Type)
+	}
+	return checkMessage(body, "data")
+}
+
+// Embed is the part of a message embed the fake checks and tests read.
+type Embed struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	URL         string `json:"url"`
+	Fields      []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"fields"`
+	Footer *struct {
+		Text string `json:"text"`
+	} `json:"footer"`
+	Author *struct {
+		Name string `json:"name"`
+	} `json:"author"`
+}
+
+// checkEmbeds applies Discord's embed limits: at most 10 embeds; a title of
+// 256 characters, a description of 4,096, 25 fields of 256 and 1,024, a
+// footer of 2,048, and 6,000 characters in all the message's embeds.
+func checkEmbeds(raw json.RawMessage) string {
+	var embeds []Embed
+	if err := json.Unmarshal(raw, &embeds); err != nil {
+		return "embeds: Invalid Form Body"
+	}
+	if len(embeds) > 10 {
+		return "embeds: Must be 10 or fewer in length."
+	}
+	total := 0
+	n := utf8.RuneCountInString
+	for i, e := range embeds {
+		switch {
+		case n(e.Title) > 256:
+			return fmt.Sprintf("embeds.%d.title: Must be 256 or fewer in length.", i)
+		case n(e.Description) > 4096:
+			return fmt.Sprintf("embeds.%d.description: Must be 4096 or fewer in length.", i)
+		case len(e.Fields) > 25:
+			return fmt.Sprintf("embeds.%d.fields: Must be 25 or fewer in length.", i)
+		}
+		total += n(e.Title) + n(e.Description)
+		for j, f := range e.Fields {
+			if n(f.Name) > 256 || n(f.Value) > 1024 || f.Name == "" || f.Value == "" {
+				return fmt.Sprintf("embeds.%d.fields.%d: Invalid field.", i, j)
+			}
+			total += n(f.Name) + n(f.Value)
+		}
+		if e.Footer != nil {
+			if n(e.Footer.Text) > 2048 {
+				return fmt.Sprintf("embeds.%d.footer.text: Must be 2048 or fewer in length.", i)
+			}
+			total += n(e.Footer.Text)
+		}
+		if e.Author != nil {
+			total += n(e.Author.Name)
+		}
+	}
+	if total > 6000 {
+		return fmt.Sprintf("embeds: Embed size exceeds maximum size of 6000 (got %d).", total)
+	}
+	return ""
+}
+
+// checkComponents applies Discord's limits on buttons: at most 5 action
+// rows of at most 5 buttons, each with a label of at most 80 characters and
+// either a custom_id of 1 to 100 characters or, for a link button, a URL.
+func checkComponents(raw json.RawMessage) string {
+	var rows []struct {
+		Type       int `json:"type"`
+		Components []struct {
+			Type     int    `json:"type"`
+			Style    int    `json:"style"`
+			Label    string `json:"label"`
+			CustomID string `json:"custom_id"`
+			URL      string `json:"url"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		return "components: Invalid Form Body"
+	}
+	if len(rows) > 5 {
+		return "components: Must be 5 or fewer in length."
+	}
+	seen := map[string]bool{}
+	for i, row := range rows {
+		if row.Type != 1 || len(row.Components) == 0 || len(row.Components) > 5 {
+			return fmt.Sprintf("components.%d: Invalid action row.", i)
+		}
+		for j, c := range row.Components {
+			if c.Type != 2 || c.Style < 1 || c.Style > 6 || utf8.RuneCountInString(c.Label) > 80 {
+				return fmt.Sprintf("components.%d.components.%d: Invalid button.", i, j)
+			}
+			if c.Style == 5 {
+				if c.URL == "" || c.CustomID != "" {
+					return fmt.Sprintf("components.%d.components.%d: A link button needs a url and no custom_id.", i, j)
+				}
+				continue
+			}
+			if c.CustomID == "" || len(c.CustomID) > 100 || c.URL != "" {
+				return fmt.Sprintf("components.%d.components.%d.custom_id: Must be between 1 and 100 in length.", i, j)
+			}
+			if seen[c.CustomID] {
+				return fmt.Sprintf("components.%d.components.%d.custom_id: Component custom id cannot be duplicated", i, j)
+			}
+			seen[c.CustomID] = true
+		}
+	}
 	return ""
 }
 
@@ -434,13 +580,67 @@ func (s *Server) message(id, channelID string, body []byte) map[string]any {
 	var sent map[string]any
 	json.Unmarshal(body, &sent)
 	content, _ := sent["content"].(string)
-	return map[string]any{
+	m := map[string]any{
 		"id":         id,
 		"channel_id": channelID,
 		"content":    content,
 		"author":     map[string]any{"id": BotID, "username": BotName, "bot": true},
 		"timestamp":  time.Now().UTC().Format(time.RFC3339),
 		"type":       0,
+		"embeds":     []any{},
+		"components": []any{},
+	}
+	for _, k := range []string{"embeds", "components"} {
+		if v, ok := sent[k].([]any); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// originalID returns the ID of the message that answers the interaction
+// with token, the same on every call, as Discord gives the original
+// response one message ID.
+func (s *Server) originalID(token string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.originals[token]
+	if !ok {
+		id = s.Snowflake()
+		s.originals[token] = id
+	}
+	return id
+}
+
+// OriginalID returns the message ID of the response to the interaction
+// with token, as its edits return it.
+func (s *Server) OriginalID(token string) string { return s.originalID(token) }
+
+// SetRoles sets a server's roles, as GET /guilds/{id}/roles returns them.
+// A server without roles set has @everyone and the bot's managed role,
+// BotRoleID, whose tags name the bot.
+func (s *Server) SetRoles(guildID string, roles []map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.roles[guildID] = roles
+}
+
+// BotRoleID is the ID of the bot's managed role in every server whose roles
+// are not set.
+const BotRoleID = "100000000000000003"
+
+func (s *Server) guildRoles(guildID string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if roles, ok := s.roles[guildID]; ok {
+		return roles
+	}
+	return []map[string]any{
+		{"id": guildID, "name": "@everyone", "managed": false, "position": 0, "permissions": "0"},
+		{"id": "100000000000000004", "name": "Other bot", "managed": true, "position": 1, "permissions": "0",
+			"tags": map[string]any{"bot_id": "100000000000000009"}},
+		{"id": BotRoleID, "name": BotName, "managed": true, "position": 2, "permissions": "0",
+			"tags": map[string]any{"bot_id": BotID}},
 	}
 }
 
