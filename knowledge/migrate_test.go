@@ -61,11 +61,33 @@ func TestMigrateFromPreviousSchema(t *testing.T) {
 	}
 	db.Close()
 
-	st, err := Open(ctx, path)
+	type report struct {
+		task        string
+		done, total int
+	}
+	var reports []report
+	st, err := Open(ctx, path, WithProgress(func(task string, done, total int) {
+		reports = append(reports, report{task, done, total})
+	}))
 	if err != nil {
 		t.Fatalf("open the old database: %v", err)
 	}
 	defer st.Close()
+	if len(reports) == 0 || reports[len(reports)-1] != (report{"building the article index", 2, 2}) {
+		t.Errorf("progress reports %+v, want the last to say 2 of 2 articles indexed", reports)
+	}
+	// Opened again, it is current: no rebuild, no progress.
+	reports = nil
+	again, err := OpenExisting(ctx, path, WithProgress(func(task string, done, total int) {
+		reports = append(reports, report{task, done, total})
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+	if len(reports) != 0 {
+		t.Errorf("a current database reported progress %+v", reports)
+	}
 	articles, sentences, err := st.Count(ctx)
 	if err != nil || articles != 2 || sentences != 7 {
 		t.Fatalf("after migrating: %d articles, %d sentences, %v; want 2 and 7", articles, sentences, err)

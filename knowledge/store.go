@@ -38,13 +38,26 @@ type Store struct {
 	Now func() time.Time
 	// scores keeps the article scores of common words between searches.
 	scores termCache
+	// progress, when set, hears how an index rebuild goes (see WithProgress).
+	progress func(task string, done, total int)
 }
 
 // Open opens (creating if needed) the SQLite database at path, turns on WAL,
 // foreign keys and a busy timeout, and applies pending migrations. It returns
 // an error naming the path when the file cannot be opened or migrated.
-func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, true)
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, true, opts)
+}
+
+// Option tunes Open and OpenExisting.
+type Option func(*Store)
+
+// WithProgress has an upgrade that rebuilds an index from the stored
+// articles report how far it is: f is called with what it does, how many
+// articles are done and how many there are, after each batch and at the
+// end. Opening a current database calls it never.
+func WithProgress(f func(task string, done, total int)) Option {
+	return func(s *Store) { s.progress = f }
 }
 
 // OpenExisting opens the SQLite database at path as Open does, but never
@@ -52,11 +65,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // fs.ErrNotExist, naming the path. Opening a database whose schema is
 // current takes no write lock, so it succeeds while another process holds a
 // write transaction.
-func OpenExisting(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, false)
+func OpenExisting(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, false, opts)
 }
 
-func open(ctx context.Context, path string, create bool) (*Store, error) {
+func open(ctx context.Context, path string, create bool, opts []Option) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open database: %w: empty path", ErrInvalid)
 	}
@@ -82,6 +95,9 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	s := &Store{db: db, Now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -173,6 +189,11 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
+	}
+	if step := migrationSteps[name]; step != nil {
+		if err := step(ctx, tx, s.progress); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().Unix()); err != nil {
 		return fmt.Errorf("migrate %s: %w", name, err)
@@ -512,22 +533,8 @@ const leadSentences = 3
 // and indexes them and the whole article.
 func (p *putter) insertSentences(ctx context.Context, pk int64, a Article) error {
 	all := Split(a)
-	var lead, rest strings.Builder
-	body := 0
-	for _, s := range all {
-		b := &rest
-		if s.KeyPoint || body < leadSentences {
-			b = &lead
-		}
-		if !s.KeyPoint {
-			body++
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s.Text)
-	}
-	if _, err := p.indexText.ExecContext(ctx, pk, a.Title, lead.String(), rest.String()); err != nil {
+	lead, rest := leadAndRest(all)
+	if _, err := p.indexText.ExecContext(ctx, pk, a.Title, lead, rest); err != nil {
 		return fmt.Errorf("index article: %w", err)
 	}
 	for len(all) > 0 {

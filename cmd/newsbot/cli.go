@@ -86,12 +86,28 @@ func (a *app) openStore(ctx context.Context) (*knowledge.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
-	s, err := knowledge.Open(ctx, a.dbPath)
+	s, err := knowledge.Open(ctx, a.dbPath, knowledge.WithProgress(a.upgradeProgress))
 	if err != nil {
 		return nil, err
 	}
 	a.store = s
 	return s, nil
+}
+
+// upgradeProgress tells how an upgrade of the database that rebuilds an
+// index goes: on a terminal as one line that updates, elsewhere as one
+// line when it is done.
+func (a *app) upgradeProgress(task string, done, total int) {
+	if writesToTerminal(a.stderr) {
+		fmt.Fprintf(a.stderr, "\rupgrading %s: %s, %d of %d articles", a.dbPath, task, done, total)
+		if done == total {
+			fmt.Fprintln(a.stderr)
+		}
+		return
+	}
+	if done == total {
+		fmt.Fprintf(a.stderr, "upgraded %s: %s, %d articles\n", a.dbPath, task, total)
+	}
 }
 
 // openExisting opens the knowledge base once without ever creating it. It
@@ -101,7 +117,7 @@ func (a *app) openExisting(ctx context.Context) (*knowledge.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
-	s, err := knowledge.OpenExisting(ctx, a.dbPath)
+	s, err := knowledge.OpenExisting(ctx, a.dbPath, knowledge.WithProgress(a.upgradeProgress))
 	if errors.Is(err, os.ErrNotExist) {
 		where := ""
 		if a.dbPath == defaultDB {

@@ -9,17 +9,8 @@ CREATE VIRTUAL TABLE article_text USING fts5(
 	tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
--- Build it from what is stored. The lead is the key points and the first
--- three sentences of the body (leadSentences in Go).
-INSERT INTO article_text (rowid, title, lead, rest)
-SELECT a.pk, a.title,
-	coalesce((SELECT group_concat(text, ' ') FROM (SELECT s.text FROM sentences s
-		WHERE s.article = a.pk AND s.position < (SELECT count(*) FROM sentences k WHERE k.article = a.pk AND k.key_point) + 3
-		ORDER BY s.position)), ''),
-	coalesce((SELECT group_concat(text, ' ') FROM (SELECT s.text FROM sentences s
-		WHERE s.article = a.pk AND s.position >= (SELECT count(*) FROM sentences k WHERE k.article = a.pk AND k.key_point) + 3
-		ORDER BY s.position)), '')
-FROM articles a;
+-- Go fills it from what is stored, article by article, reporting progress
+-- (indexStoredArticles).
 
 CREATE TRIGGER article_text_ad AFTER DELETE ON articles BEGIN
 	DELETE FROM article_text WHERE rowid = old.pk;
