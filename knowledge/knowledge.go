@@ -11,11 +11,20 @@ import (
 // Article is one news article as newsbot knows it.
 type Article struct {
 	// ID identifies the article: the ID given by its source, or one derived
-	// from its URL or content (see DeriveID).
-	ID        string
-	Title     string
-	URL       string // optional
-	Source    string // publisher or origin, e.g. "Reuters" or a file name
+	// from its URL, origin or content (see DeriveID).
+	ID    string
+	Title string
+	URL   string // optional
+	// Source is the publisher, e.g. "Reuters" or "Harbor Herald", or empty
+	// when the article does not say; never a file name or an IP address.
+	Source string
+	// Author is the byline's name(s), e.g. "Jane Rivera", or empty.
+	Author string
+	// Origin is where an article without an ID or URL of its own was read
+	// from: an absolute file path, or "path:line" for one line of a JSON
+	// Lines or JSON array file. It is such an article's identity: the same
+	// origin loaded again updates it. Empty means the content is its identity.
+	Origin    string
 	Published time.Time
 	// KeyPoints are the article's summary bullets, without their "- ".
 	KeyPoints []string
@@ -114,4 +123,8 @@ const (
 	Loaded    PutStatus = "loaded"    // new article stored
 	Updated   PutStatus = "updated"   // existing article's text or metadata changed
 	Unchanged PutStatus = "unchanged" // already stored as given
+	// Duplicate means the same text is stored as another article, from
+	// another origin; nothing was changed. Put sets the article's ID to the
+	// stored article's.
+	Duplicate PutStatus = "duplicate"
 )

@@ -205,13 +205,24 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 }
 
 // Put stores articles in one transaction and reports, for each, whether it
-// was loaded, updated or unchanged. An article is the same as a stored one
-// when it has the same ID, the same URL, or the same content; a changed one
-// is updated in place, keeping the URL, source and published time the new
-// copy leaves out. Articles without an ID get one from DeriveID. Put fills in
-// the IDs of the articles it was given. It returns an error wrapping
-// ErrInvalid, naming the article, when one has no title or no text or would
-// take the URL of another article; then nothing of the batch is stored.
+// was loaded, updated, unchanged or a duplicate.
+//
+// An article's identity is its origin: its ID when it was given one, else
+// its URL, else its Origin (the file it was read from), else its content.
+// An article of the same identity as a stored one is that article: updated
+// in place when its text or metadata changed (a changed text replaces its
+// sentences), keeping the URL, source, author and published time the new
+// copy leaves out. An article with the text of a stored article of another
+// identity is a Duplicate, and nothing changes; but a stored article known
+// by its content alone (stored without URL or origin, as earlier versions
+// stored files) takes on the URL or Origin of the same text loaded again. Articles without an ID get one from
+// DeriveID. Put fills in the IDs of the articles it was given (a duplicate's
+// is the stored article's). Bidirectional controls and zero-width characters
+// are removed from the text stored.
+//
+// It returns an error wrapping ErrInvalid, naming the article, when one has
+// no title or no text or would take the URL of another article; then nothing
+// of the batch is stored.
 func (s *Store) Put(ctx context.Context, articles []Article) ([]PutStatus, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -259,7 +270,7 @@ func validate(a *Article) error {
 	if strings.TrimSpace(a.Body) == "" && !slices.ContainsFunc(a.KeyPoints, func(k string) bool { return strings.TrimSpace(k) != "" }) {
 		return fmt.Errorf("%w: no body or key points", ErrInvalid)
 	}
-	for _, f := range []string{a.ID, a.Title, a.URL, a.Source, a.Body} {
+	for _, f := range []string{a.ID, a.Title, a.URL, a.Source, a.Author, a.Origin, a.Body} {
 		if !utf8.ValidString(f) {
 			return fmt.Errorf("%w: invalid UTF-8", ErrInvalid)
 		}
@@ -269,7 +280,45 @@ func validate(a *Article) error {
 			return fmt.Errorf("%w: invalid UTF-8 in key points", ErrInvalid)
 		}
 	}
+	a.Title = RemoveInvisible(a.Title)
+	a.Source = RemoveInvisible(a.Source)
+	a.Author = RemoveInvisible(a.Author)
+	a.Body = RemoveInvisible(a.Body)
+	for i, k := range a.KeyPoints {
+		a.KeyPoints[i] = RemoveInvisible(k)
+	}
+	if a.ID != "" || a.URL != "" {
+		a.Origin = "" // the ID or URL identifies the article
+	}
 	return nil
+}
+
+// Invisible reports whether r is a character that changes how text around it
+// reads without showing itself: a bidirectional control, which can reorder
+// what a reader sees, or a zero-width character, which can hide inside a
+// word.
+func Invisible(r rune) bool {
+	switch {
+	case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069',
+		r == '\u200E', r == '\u200F', r == '\u061C':
+		return true // bidirectional controls
+	case r >= '\u200B' && r <= '\u200D', r == '\u2060', r == '\uFEFF', r == '\u180E':
+		return true // zero-width characters
+	}
+	return false
+}
+
+// RemoveInvisible returns s without the characters Invisible reports.
+func RemoveInvisible(s string) string {
+	if !strings.ContainsFunc(s, Invisible) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if Invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // ContentHash returns a digest of the article's text (title, key points and
@@ -287,10 +336,14 @@ func ContentHash(a Article) string {
 }
 
 // DeriveID returns the ID for an article that came without one: a short
-// digest of its URL when it has one, else of its content.
+// digest of its URL when it has one, else of its Origin, else of its content.
 func DeriveID(a Article) string {
 	if a.URL != "" {
 		sum := sha256.Sum256([]byte(normalizeURL(a.URL)))
+		return hex.EncodeToString(sum[:6])
+	}
+	if a.Origin != "" {
+		sum := sha256.Sum256([]byte("origin\x00" + a.Origin))
 		return hex.EncodeToString(sum[:6])
 	}
 	return ContentHash(a)[:12]
@@ -359,6 +412,7 @@ func Split(a Article) []Sentence {
 type putter struct {
 	tx                                  *sql.Tx
 	findByID, findByURL, findByHash     *sql.Stmt
+	findByOrigin                        *sql.Stmt
 	insertArticle, updateArticle, touch *sql.Stmt
 	deleteSentences, indexSentences     *sql.Stmt
 	indexText, unindexText              *sql.Stmt
@@ -372,13 +426,14 @@ func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&p.findByID, `SELECT pk, id, content_hash, title, coalesce(url, ''), source, coalesce(published, 0) FROM articles WHERE id = ?`},
-		{&p.findByURL, `SELECT pk, id, content_hash, title, coalesce(url, ''), source, coalesce(published, 0) FROM articles WHERE url = ?`},
-		{&p.findByHash, `SELECT pk, id, content_hash, title, coalesce(url, ''), source, coalesce(published, 0) FROM articles WHERE content_hash = ? LIMIT 1`},
-		{&p.insertArticle, `INSERT INTO articles (id, title, url, source, published, key_points, body, content_hash, loaded_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&p.updateArticle, `UPDATE articles SET title = ?, url = ?, source = ?, published = ?, key_points = ?, body = ?, content_hash = ?, updated_at = ? WHERE pk = ?`},
-		{&p.touch, `UPDATE articles SET url = ?, source = ?, published = ?, updated_at = ? WHERE pk = ?`},
+		{&p.findByID, `SELECT ` + storedColumns + ` FROM articles WHERE id = ?`},
+		{&p.findByURL, `SELECT ` + storedColumns + ` FROM articles WHERE url = ?`},
+		{&p.findByOrigin, `SELECT ` + storedColumns + ` FROM articles WHERE origin = ?`},
+		{&p.findByHash, `SELECT ` + storedColumns + ` FROM articles WHERE content_hash = ? ORDER BY pk LIMIT 1`},
+		{&p.insertArticle, `INSERT INTO articles (id, title, url, source, author, origin, published, key_points, body, content_hash, loaded_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&p.updateArticle, `UPDATE articles SET title = ?, url = ?, source = ?, author = ?, origin = ?, published = ?, key_points = ?, body = ?, content_hash = ?, updated_at = ? WHERE pk = ?`},
+		{&p.touch, `UPDATE articles SET url = ?, source = ?, author = ?, origin = ?, published = ?, updated_at = ? WHERE pk = ?`},
 		{&p.deleteSentences, `DELETE FROM sentences WHERE article = ?`},
 		{&p.indexSentences, `INSERT INTO sentences_fts (rowid, text) SELECT pk, text FROM sentences WHERE article = ?`},
 		{&p.indexText, `INSERT INTO article_text (rowid, title, lead, rest) VALUES (?, ?, ?, ?)`},
@@ -396,7 +451,7 @@ func newPutter(ctx context.Context, tx *sql.Tx) (*putter, error) {
 }
 
 func (p *putter) close() {
-	for _, st := range []*sql.Stmt{p.findByID, p.findByURL, p.findByHash, p.insertArticle, p.updateArticle, p.touch, p.deleteSentences, p.indexSentences, p.indexText, p.unindexText} {
+	for _, st := range []*sql.Stmt{p.findByID, p.findByURL, p.findByOrigin, p.findByHash, p.insertArticle, p.updateArticle, p.touch, p.deleteSentences, p.indexSentences, p.indexText, p.unindexText} {
 		if st != nil {
 			st.Close()
 		}
@@ -406,15 +461,21 @@ func (p *putter) close() {
 	}
 }
 
+// storedColumns are the columns lookup reads into a stored.
+const storedColumns = `pk, id, content_hash, title, coalesce(url, ''), source, author, coalesce(origin, ''), coalesce(published, 0)`
+
 // stored is what put compares a new article against.
 type stored struct {
 	pk                   int64
 	id, hash, title, url string
-	source               string
+	source, author       string
+	origin               string
 	published            int64
 }
 
-func (p *putter) find(ctx context.Context, a *Article, hash string) (stored, bool, error) {
+// find returns the stored article of the same identity as a: its ID, else
+// its URL (as given, or as its derived ID), else its origin.
+func (p *putter) find(ctx context.Context, a *Article) (stored, bool, error) {
 	if a.ID != "" {
 		if s, ok, err := p.lookup(ctx, p.findByID, a.ID); ok || err != nil {
 			return s, ok, err
@@ -426,22 +487,31 @@ func (p *putter) find(ctx context.Context, a *Article, hash string) (stored, boo
 		}
 		// The same page under another spelling of its URL has the same derived ID.
 		if a.ID == "" {
-			if s, ok, err := p.lookup(ctx, p.findByID, DeriveID(*a)); ok || err != nil {
-				return s, ok, err
-			}
+			return p.lookup(ctx, p.findByID, DeriveID(*a))
 		}
+		return stored{}, false, nil
 	}
-	return p.lookup(ctx, p.findByHash, hash)
+	if a.ID == "" && a.Origin != "" {
+		return p.lookup(ctx, p.findByOrigin, a.Origin)
+	}
+	return stored{}, false, nil
 }
 
 // lookup runs one of the find statements; it reports false when no article matches.
 func (p *putter) lookup(ctx context.Context, st *sql.Stmt, arg string) (stored, bool, error) {
 	var s stored
-	err := st.QueryRowContext(ctx, arg).Scan(&s.pk, &s.id, &s.hash, &s.title, &s.url, &s.source, &s.published)
+	err := st.QueryRowContext(ctx, arg).Scan(&s.pk, &s.id, &s.hash, &s.title, &s.url, &s.source, &s.author, &s.origin, &s.published)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, false, nil
 	}
 	return s, err == nil, err
+}
+
+// contentIdentified reports whether a stored article is known by its
+// content alone: no URL, no origin, and the ID DeriveID gives its content,
+// as earlier versions stored the articles of files.
+func (s stored) contentIdentified() bool {
+	return s.url == "" && s.origin == "" && len(s.hash) >= 12 && s.id == s.hash[:12]
 }
 
 func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus, error) {
@@ -449,9 +519,26 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 		return "", err
 	}
 	hash := ContentHash(*a)
-	old, found, err := p.find(ctx, a, hash)
+	old, found, err := p.find(ctx, a)
 	if err != nil {
 		return "", err
+	}
+	if !found {
+		same, ok, err := p.lookup(ctx, p.findByHash, hash)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case !ok:
+		case a.ID == "" && a.URL == "" && a.Origin == "", a.ID == "" && same.contentIdentified():
+			// Known by its content alone, or stored so (by an earlier version,
+			// or without a URL): the same article, which takes on the new
+			// copy's URL or origin.
+			old, found = same, true
+		default:
+			a.ID = same.id
+			return Duplicate, nil
+		}
 	}
 	keyPoints, err := json.Marshal(nonNil(a.KeyPoints))
 	if err != nil {
@@ -461,7 +548,7 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 		if a.ID == "" {
 			a.ID = DeriveID(*a)
 		}
-		res, err := p.insertArticle.ExecContext(ctx, a.ID, a.Title, nullable(a.URL), a.Source, nullableUnix(unixOrZero(a.Published)),
+		res, err := p.insertArticle.ExecContext(ctx, a.ID, a.Title, nullable(a.URL), a.Source, a.Author, nullable(a.Origin), nullableUnix(unixOrZero(a.Published)),
 			string(keyPoints), a.Body, hash, now.UnixNano(), now.UnixNano())
 		if err != nil {
 			return "", err
@@ -476,25 +563,23 @@ func (p *putter) put(ctx context.Context, a *Article, now time.Time) (PutStatus,
 	// What the new copy leaves out, the stored article keeps.
 	url := cmp.Or(a.URL, old.url)
 	source := cmp.Or(a.Source, old.source)
+	author := cmp.Or(a.Author, old.author)
+	origin := cmp.Or(a.Origin, old.origin)
 	published := cmp.Or(unixOrZero(a.Published), old.published)
-	if old.hash == hash {
-		// The same text under another URL is a copy: the stored URL stays.
-		url = cmp.Or(old.url, a.URL)
-		if url == old.url && source == old.source && published == old.published {
-			return Unchanged, nil
-		}
+	if old.hash == hash && url == old.url && source == old.source && author == old.author && origin == old.origin && published == old.published {
+		return Unchanged, nil
 	}
 	if err := p.checkURL(ctx, url, old); err != nil {
 		return "", err
 	}
 	if old.hash == hash {
 		// Same text, new metadata: no need to touch the sentences.
-		if _, err := p.touch.ExecContext(ctx, nullable(url), source, nullableUnix(published), now.UnixNano(), old.pk); err != nil {
+		if _, err := p.touch.ExecContext(ctx, nullable(url), source, author, nullable(origin), nullableUnix(published), now.UnixNano(), old.pk); err != nil {
 			return "", err
 		}
 		return Updated, nil
 	}
-	if _, err := p.updateArticle.ExecContext(ctx, a.Title, nullable(url), source, nullableUnix(published), string(keyPoints), a.Body, hash, now.UnixNano(), old.pk); err != nil {
+	if _, err := p.updateArticle.ExecContext(ctx, a.Title, nullable(url), source, author, nullable(origin), nullableUnix(published), string(keyPoints), a.Body, hash, now.UnixNano(), old.pk); err != nil {
 		return "", err
 	}
 	if _, err := p.deleteSentences.ExecContext(ctx, old.pk); err != nil {
@@ -605,10 +690,10 @@ func nonNil(s []string) []string {
 }
 
 // articleColumns are the columns scanArticle reads, in order.
-const articleColumns = `a.id, a.title, coalesce(a.url, ''), a.source, coalesce(a.published, 0), a.key_points, a.body, a.loaded_at`
+const articleColumns = `a.id, a.title, coalesce(a.url, ''), a.source, a.author, coalesce(a.origin, ''), coalesce(a.published, 0), a.key_points, a.body, a.loaded_at`
 
 // articleSummaryColumns are articleColumns without the text, for listings.
-const articleSummaryColumns = `a.id, a.title, coalesce(a.url, ''), a.source, coalesce(a.published, 0), '[]', '', a.loaded_at`
+const articleSummaryColumns = `a.id, a.title, coalesce(a.url, ''), a.source, a.author, coalesce(a.origin, ''), coalesce(a.published, 0), '[]', '', a.loaded_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -618,7 +703,7 @@ func scanArticle(row scanner, more ...any) (Article, error) {
 	var a Article
 	var published, loaded int64
 	var keyPoints string
-	if err := row.Scan(append([]any{&a.ID, &a.Title, &a.URL, &a.Source, &published, &keyPoints, &a.Body, &loaded}, more...)...); err != nil {
+	if err := row.Scan(append([]any{&a.ID, &a.Title, &a.URL, &a.Source, &a.Author, &a.Origin, &published, &keyPoints, &a.Body, &loaded}, more...)...); err != nil {
 		return a, err
 	}
 	if published != 0 {

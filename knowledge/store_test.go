@@ -243,7 +243,7 @@ func TestPut(t *testing.T) {
 			want: []knowledge.PutStatus{knowledge.Updated}, wantIDs: []string{knowledge.DeriveID(noURL)}, wantN: 1},
 		{name: "SameContentOtherURL", before: []knowledge.Article{byURL},
 			put:  []knowledge.Article{withURL(byURL, "https://mirror.example/ferries")},
-			want: []knowledge.PutStatus{knowledge.Unchanged}, wantIDs: []string{knowledge.DeriveID(byURL)}, wantN: 1},
+			want: []knowledge.PutStatus{knowledge.Duplicate}, wantIDs: []string{knowledge.DeriveID(byURL)}, wantN: 1},
 		{name: "ErrURLOfAnotherArticle", before: []knowledge.Article{stored, byURL},
 			put:   []knowledge.Article{withURL(edited(stored, "The ferry service was cut."), byURL.URL)},
 			wantN: 2, wantErr: knowledge.ErrInvalid},

@@ -340,7 +340,8 @@ func (f *Feeds) storeEntries(ctx context.Context, feedTitle string, entries []en
 			res.New++
 		case knowledge.Updated:
 			res.Updated++
-		case knowledge.Unchanged:
+		case knowledge.Unchanged, knowledge.Duplicate:
+			// A duplicate's text is stored already, from another origin.
 			res.Skipped++
 		default: // not stored
 			res.Failed++

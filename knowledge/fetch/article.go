@@ -31,3 +31,36 @@ func (c *Client) FetchArticle(ctx context.Context, pageURL string) (knowledge.Ar
 	a.ID = knowledge.DeriveID(a)
 	return a, nil
 }
+
+// documentTypes are the media types FetchDocument accepts: every format
+// newsbot loads, servers' generic types for files, and feeds, so that a
+// feed's URL is recognised and answered with how to follow it.
+var documentTypes = []string{
+	"text/*", "application/xhtml+xml", "application/json", "application/x-ndjson", "application/ndjson",
+	"application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/octet-stream",
+	"binary/octet-stream", "application/xml", "application/rss+xml", "application/atom+xml",
+	"application/rdf+xml", "application/feed+json",
+}
+
+// FetchDocument fetches the document at docURL and reads its articles: a web
+// page, or a plain text, Markdown, JSON or JSON Lines file, chosen by its
+// content type, then its URL's extension, then its content (see parse.Page).
+// A single article without a URL of its own gets docURL as asked for, even
+// after redirects, so fetching it again updates the stored article. It
+// returns the errors of Fetch, an error wrapping parse.ErrFeed for a feed,
+// or a wrapped parse error when the document holds no article.
+func (c *Client) FetchDocument(ctx context.Context, docURL string) (parse.Result, error) {
+	docURL = strings.TrimSpace(docURL)
+	resp, err := c.Fetch(ctx, Request{URL: docURL, Accept: documentTypes})
+	if err != nil {
+		return parse.Result{}, err
+	}
+	if len(resp.Body) == 0 {
+		return parse.Result{}, fmt.Errorf("read %s: %w", docURL, parse.ErrEmpty)
+	}
+	res, err := parse.Page(docURL, resp.ContentType, resp.Body)
+	if err != nil {
+		return parse.Result{}, fmt.Errorf("read %s: %w", docURL, err)
+	}
+	return res, nil
+}

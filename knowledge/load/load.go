@@ -2,7 +2,8 @@
 // and uploaded bytes into the knowledge base.
 //
 // Bad input never stops a load: each file, line or URL that cannot be read
-// becomes a rejected Result saying where and why, and the rest is stored.
+// becomes a rejected Result saying where and why, each file a directory holds
+// that is not loaded a skipped one, and the rest is stored.
 // Articles reach the store in batches, one transaction each; files are read
 // one at a time and JSON Lines line by line, so memory stays flat however
 // much is loaded.
@@ -21,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"newsbot/knowledge"
 	"newsbot/knowledge/parse"
@@ -32,9 +35,10 @@ type Putter interface {
 	Put(ctx context.Context, articles []knowledge.Article) ([]knowledge.PutStatus, error)
 }
 
-// Fetcher fetches the article at an http or https URL.
+// Fetcher fetches the document at an http or https URL and reads its
+// articles; *fetch.Client is one.
 type Fetcher interface {
-	FetchArticle(ctx context.Context, url string) (knowledge.Article, error)
+	FetchDocument(ctx context.Context, url string) (parse.Result, error)
 }
 
 // Progress shows how far a load has got, in bytes of input read.
@@ -49,8 +53,17 @@ const (
 	StatusLoaded    = string(knowledge.Loaded)
 	StatusUpdated   = string(knowledge.Updated)
 	StatusUnchanged = string(knowledge.Unchanged)
+	// StatusDuplicate is an article whose text is stored already as another
+	// article, from another origin; Reason names it. Nothing is changed.
+	StatusDuplicate = string(knowledge.Duplicate)
 	StatusRejected  = "rejected"
+	// StatusSkipped is a file a directory holds that is not loaded (another
+	// format, a symlink, not a regular file, hidden); Reason says which.
+	StatusSkipped = "skipped"
 )
+
+// Stdin is the source that names standard input.
+const Stdin = "-"
 
 // DefaultBatchSize is the number of articles stored per transaction when
 // Loader.BatchSize is not set.
@@ -69,20 +82,31 @@ type Loader struct {
 	BatchSize int
 	// Progress, if set, is told how many bytes of input have been read.
 	Progress Progress
-	Log      *slog.Logger
+	// Stdin is what the source "-" reads: one document, of Format, or of
+	// the format its content shows when Format is empty.
+	Stdin  io.Reader
+	Format parse.Format
+	Log    *slog.Logger
 }
 
-// Result says what happened to one article or to one source that yielded none.
+// Result says what happened to one article or to one source that yielded
+// none. Its strings are safe to print: control, escape, bidirectional and
+// zero-width characters are shown as escapes (see Visible).
 type Result struct {
 	// Origin is where the article came from: a path, "path:line" for a
-	// line of a JSON Lines or JSON array file, or a URL.
+	// line of a JSON Lines or JSON array file, a URL, or "-" for stdin.
 	Origin    string
 	ArticleID string
 	Title     string
-	// Status is "loaded", "updated", "unchanged" or "rejected".
+	// Status is "loaded", "updated", "unchanged", "duplicate", "rejected"
+	// or "skipped".
 	Status string
-	// Reason says why a rejected source or article was rejected.
+	// Reason says why a source or article was rejected or skipped, or
+	// which article a duplicate repeats.
 	Reason string
+	// Note says what of a stored article was left out and why, such as a
+	// date that could not be read.
+	Note string
 }
 
 // Report lists the results of a load in the order the input was read.
@@ -107,10 +131,34 @@ func (r Report) Counts() (loaded, updated, unchanged, rejected int) {
 	return loaded, updated, unchanged, rejected
 }
 
-// Summary returns the counts as a line: "3 loaded, 1 updated, 0 unchanged, 2 rejected".
+// Count returns how many results have the status.
+func (r Report) Count(status string) int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+// Stored reports whether any article of the load is in the store: loaded,
+// updated, unchanged or a duplicate of a stored one.
+func (r Report) Stored() bool {
+	l, u, n, _ := r.Counts()
+	return l+u+n+r.Count(StatusDuplicate) > 0
+}
+
+// Summary returns the counts as a line: "3 loaded, 1 updated, 0 unchanged,
+// 0 duplicates, 2 rejected, 1 skipped".
 func (r Report) Summary() string {
 	l, u, n, x := r.Counts()
-	return fmt.Sprintf("%d loaded, %d updated, %d unchanged, %d rejected", l, u, n, x)
+	d := r.Count(StatusDuplicate)
+	plural := "s"
+	if d == 1 {
+		plural = ""
+	}
+	return fmt.Sprintf("%d loaded, %d updated, %d unchanged, %d duplicate%s, %d rejected, %d skipped", l, u, n, d, plural, x, r.Count(StatusSkipped))
 }
 
 // Rejected returns the rejected results.
@@ -124,10 +172,15 @@ func (r Report) Rejected() []Result {
 	return out
 }
 
-// Load loads sources: files, directories (recursively, skipping dotfiles,
-// dot-directories and files of other formats than newsbot reads) and http or
-// https URLs. Every source that cannot be read, and every article that cannot
-// be stored, is a rejected Result; the rest is stored.
+// Load loads sources: files, directories (recursively, in lexical order),
+// http or https URLs, and "-" for Stdin. In a directory, dotfiles,
+// dot-directories, symlinks (not followed), files that are not regular and
+// files of other formats than newsbot reads are skipped, each a skipped
+// Result saying why; a symlink named as a source is followed. Every source
+// that cannot be read, and every article that cannot be stored, is a
+// rejected Result; the rest is stored. An article without an ID or URL of
+// its own is known by its origin, the file's absolute path (and line), so
+// that loading the file again updates it.
 //
 // It returns an error only when the load stops early because ctx is done;
 // the report then holds what was stored until then.
@@ -145,10 +198,14 @@ func (l *Loader) Load(ctx context.Context, sources []string) (Report, error) {
 			return run.report, err
 		}
 		switch {
+		case in.skip != "":
+			run.skip(in.origin, in.skip)
 		case in.err != nil:
 			run.reject(in.origin, in.err)
 		case in.url:
 			run.loadURL(ctx, in.origin)
+		case in.origin == Stdin && in.stdin:
+			run.loadStdin()
 		default:
 			run.loadFile(ctx, in.origin, in.size)
 		}
@@ -161,9 +218,10 @@ func (l *Loader) Load(ctx context.Context, sources []string) (Report, error) {
 }
 
 // LoadBytes loads the articles in one file's bytes, such as an uploaded
-// attachment; name gives its format and default source. A file that cannot
-// be read is a rejected Result naming it. It returns an error only when ctx
-// is done before the articles are stored.
+// attachment; name gives its format. An article without an ID or URL is
+// known by its content. A file that cannot be read is a rejected Result
+// naming it. It returns an error only when ctx is done before the articles
+// are stored.
 func (l *Loader) LoadBytes(ctx context.Context, name string, data []byte) (Report, error) {
 	run := l.start()
 	run.progress.Start(len(data))
@@ -172,7 +230,7 @@ func (l *Loader) LoadBytes(ctx context.Context, name string, data []byte) (Repor
 	if err != nil {
 		run.reject(name, err)
 	} else {
-		run.addResult(name, res)
+		run.addResult(name, "", res)
 	}
 	run.progress.Add(len(data))
 	err = run.flush(ctx)
@@ -211,12 +269,15 @@ func (l *Loader) start() *run {
 	return r
 }
 
-// input is one file or URL to load, or a source that could not be listed.
+// input is one file or URL to load, or a source that could not be listed
+// or is skipped.
 type input struct {
 	origin string
 	size   int64
 	url    bool
+	stdin  bool
 	err    error
+	skip   string // why the input is skipped
 }
 
 // expand turns sources into the files and URLs to load, in order, each once.
@@ -240,14 +301,21 @@ func (r *run) expand(sources []string) []input {
 			add(input{origin: src, url: true})
 			continue
 		}
-		info, err := os.Stat(src)
+		if src == Stdin && r.Stdin != nil {
+			if !seen["\x00stdin"] {
+				seen["\x00stdin"] = true
+				inputs = append(inputs, input{origin: Stdin, stdin: true})
+			}
+			continue
+		}
+		info, err := os.Stat(src) // a symlink the user named is followed
 		switch {
 		case err != nil:
 			add(input{origin: src, err: pathError(err)})
 		case info.IsDir():
 			r.walk(src, add)
 		case !info.Mode().IsRegular():
-			add(input{origin: src, err: errors.New("not a regular file")})
+			add(input{origin: src, skip: "not a regular file"})
 		default:
 			add(input{origin: src, size: info.Size()})
 		}
@@ -264,24 +332,32 @@ func (r *run) walk(dir string, add func(input)) {
 		}
 		if path != dir && strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
+				add(input{origin: path, skip: "hidden directory"})
 				return filepath.SkipDir
 			}
+			add(input{origin: path, skip: "hidden file"})
 			return nil
 		}
-		if d.IsDir() {
-			return nil
-		}
-		if !articleExtension(path) {
-			r.log.Debug("skip file of another format", "path", path)
-			return nil
-		}
-		info, err := os.Stat(path) // follows symlinks
 		switch {
-		case err != nil:
-			add(input{origin: path, err: pathError(err)})
-		case info.Mode().IsRegular():
-			add(input{origin: path, size: info.Size()})
+		case d.IsDir():
+			return nil
+		case d.Type()&fs.ModeSymlink != 0:
+			add(input{origin: path, skip: "symlink, not followed (name it on the command line to load what it points to)"})
+			return nil
+		case !d.Type().IsRegular():
+			add(input{origin: path, skip: "not a regular file"})
+			return nil
 		}
+		if why := unsupported(path); why != "" {
+			add(input{origin: path, skip: why})
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			add(input{origin: path, err: pathError(err)})
+			return nil
+		}
+		add(input{origin: path, size: info.Size()})
 		return nil
 	})
 	if err != nil {
@@ -289,13 +365,17 @@ func (r *run) walk(dir string, add func(input)) {
 	}
 }
 
-// articleExtension reports whether a file found in a directory is loaded.
-func articleExtension(path string) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
+// unsupported says why a file found in a directory is not loaded, or ""
+// when it is: its extension is one newsbot reads.
+func unsupported(path string) string {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".txt", ".text", ".md", ".markdown", ".json", ".jsonl", ".ndjson", ".html", ".htm", ".xhtml":
-		return true
+		return ""
+	case "":
+		return "unsupported format (no extension; want .txt, .md, .json, .jsonl or .html)"
+	default:
+		return "unsupported format (" + ext + "; want .txt, .md, .json, .jsonl or .html)"
 	}
-	return false
 }
 
 func isURL(s string) bool {
@@ -369,7 +449,31 @@ func (r *run) loadFile(ctx context.Context, path string, size int64) {
 		r.reject(path, err)
 		return
 	}
-	r.addResult(path, res)
+	r.addResult(path, absolute(path), res)
+}
+
+// absolute returns path made absolute, the origin of its articles.
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// loadStdin reads one document from Stdin.
+func (r *run) loadStdin() {
+	data, err := io.ReadAll(io.LimitReader(r.Stdin, parse.MaxFileSize+1))
+	if err != nil {
+		r.reject(Stdin, fmt.Errorf("read standard input: %w", err))
+		return
+	}
+	r.progress.Add(len(data))
+	res, err := parse.FileAs("", r.Format, data)
+	if err != nil {
+		r.reject(Stdin, err)
+		return
+	}
+	r.addResult(Stdin, "", res)
 }
 
 // mayBeLines reports whether a file may hold JSON Lines, which are read
@@ -384,7 +488,8 @@ func mayBeLines(path string) bool {
 
 // loadLines streams a JSON Lines file into batches.
 func (r *run) loadLines(ctx context.Context, path string, br io.Reader) {
-	for rec, err := range parse.Lines(br, path) {
+	abs := absolute(path)
+	for rec, err := range parse.Lines(br) {
 		var lineErr *parse.LineError
 		switch {
 		case errors.As(err, &lineErr):
@@ -392,7 +497,8 @@ func (r *run) loadLines(ctx context.Context, path string, br io.Reader) {
 		case err != nil:
 			r.reject(path, err)
 		default:
-			r.add(origin(path, rec.Line), rec.Article)
+			rec.Article.Origin = origin(abs, rec.Line)
+			r.add(origin(path, rec.Line), rec)
 		}
 		if r.flushIfFull(ctx) != nil {
 			return // Load sees ctx is done
@@ -400,29 +506,35 @@ func (r *run) loadLines(ctx context.Context, path string, br io.Reader) {
 	}
 }
 
-// loadURL fetches one URL's article.
+// loadURL fetches one URL's document and queues its articles; those
+// without an ID or URL of their own are known by the URL and line.
 func (r *run) loadURL(ctx context.Context, url string) {
 	if r.Fetcher == nil {
 		r.reject(url, errNoFetcher)
 		return
 	}
-	a, err := r.Fetcher.FetchArticle(ctx, url)
+	res, err := r.Fetcher.FetchDocument(ctx, url)
 	if err != nil {
 		r.reject(url, err)
 		return
 	}
-	r.add(url, a)
+	r.addResult(url, url, res)
 }
 
-// addResult queues what parse.File read from one file, in line order.
-func (r *run) addResult(name string, res parse.Result) {
+// addResult queues what parse read from one file or document, in line
+// order; identity, when not empty, is the origin of its articles that have
+// no ID or URL (with ":line" for a line of a multi-article file).
+func (r *run) addResult(name, identity string, res parse.Result) {
 	rejected := res.Rejected
 	for _, rec := range res.Articles {
 		for len(rejected) > 0 && rejected[0].Line < rec.Line {
 			r.reject(origin(name, rejected[0].Line), rejected[0].Err)
 			rejected = rejected[1:]
 		}
-		r.add(origin(name, rec.Line), rec.Article)
+		if identity != "" {
+			rec.Article.Origin = origin(identity, rec.Line)
+		}
+		r.add(origin(name, rec.Line), rec)
 	}
 	for _, le := range rejected {
 		r.reject(origin(name, le.Line), le.Err)
@@ -436,14 +548,20 @@ func origin(name string, line int) string {
 	return name + ":" + strconv.Itoa(line)
 }
 
-func (r *run) add(origin string, a knowledge.Article) {
-	r.pending = append(r.pending, pending{result: Result{Origin: origin, Title: a.Title}, article: len(r.articles)})
-	r.articles = append(r.articles, a)
+func (r *run) add(origin string, rec parse.Record) {
+	res := Result{Origin: Visible(origin), Title: Visible(rec.Article.Title), Note: Visible(strings.Join(rec.Notes, "; "))}
+	r.pending = append(r.pending, pending{result: res, article: len(r.articles)})
+	r.articles = append(r.articles, rec.Article)
 }
 
 func (r *run) reject(origin string, err error) {
 	r.log.Debug("rejected", "origin", origin, "err", err)
-	r.pending = append(r.pending, pending{result: Result{Origin: origin, Status: StatusRejected, Reason: err.Error()}, article: -1})
+	r.pending = append(r.pending, pending{result: Result{Origin: Visible(origin), Status: StatusRejected, Reason: Visible(err.Error())}, article: -1})
+}
+
+func (r *run) skip(origin, why string) {
+	r.log.Debug("skipped", "origin", origin, "why", why)
+	r.pending = append(r.pending, pending{result: Result{Origin: Visible(origin), Status: StatusSkipped, Reason: why}, article: -1})
 }
 
 // flushIfFull stores the pending articles once there is a batch of them.
@@ -481,10 +599,14 @@ func (r *run) flush(ctx context.Context) error {
 			if p.article < 0 {
 				continue
 			}
-			p.result.ArticleID = r.articles[p.article].ID
+			p.result.ArticleID = Visible(r.articles[p.article].ID)
 			switch {
 			case errs != nil && errs[p.article] != nil:
-				p.result.Status, p.result.Reason = StatusRejected, errs[p.article].Error()
+				p.result.Status, p.result.Reason = StatusRejected, Visible(errs[p.article].Error())
+			case p.article < len(statuses) && statuses[p.article] == knowledge.Duplicate:
+				p.result.Status = StatusDuplicate
+				p.result.Reason = "the same text is stored as article " + Visible(p.result.ArticleID) + ", from another origin; nothing changed"
+				p.result.Note = ""
 			case p.article < len(statuses) && statuses[p.article] != "":
 				p.result.Status = string(statuses[p.article])
 			default:
@@ -539,3 +661,41 @@ type noProgress struct{}
 func (noProgress) Start(int) {}
 func (noProgress) Add(int)   {}
 func (noProgress) Finish()   {}
+
+// Visible returns s with what could deceive a terminal or a reader shown as
+// escapes: control characters (escape sequences, newlines, carriage
+// returns) as \x1b, \n and the like, bidirectional controls, zero-width
+// characters and line separators as \u202e and the like, and bytes that are
+// not UTF-8 as \xff.
+func Visible(s string) string {
+	if !strings.ContainsFunc(s, hidden) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x80 && hidden(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case hidden(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// hidden reports whether r does not show as itself when printed.
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || knowledge.Invisible(r) || r == '\u2028' || r == '\u2029'
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"newsbot/knowledge"
+	"newsbot/knowledge/parse"
 )
 
 // fakeStore is a Putter that keeps articles by ID in memory, records the
@@ -193,10 +194,16 @@ func TestLoadDirectory(t *testing.T) {
 			t.Errorf("%s: got %+v, want rejected for %q", origin, r, reason)
 		}
 	}
-	if len(report.Results) != len(wantLoaded)+len(wantRejected) {
-		t.Errorf("got %d results, want %d (dotfiles and .csv skipped, b.md once): %+v", len(report.Results), len(wantLoaded)+len(wantRejected), report.Results)
+	wantSkipped := map[string]string{".git": "hidden directory", ".hidden.txt": "hidden file", "notes.csv": "unsupported format (.csv"}
+	for origin, reason := range wantSkipped {
+		if r := got[origin]; r.Status != StatusSkipped || !strings.Contains(r.Reason, reason) {
+			t.Errorf("%s: got %+v, want skipped for %q", origin, r, reason)
+		}
 	}
-	if s := report.Summary(); s != "11 loaded, 0 updated, 0 unchanged, 7 rejected" {
+	if len(report.Results) != len(wantLoaded)+len(wantRejected)+len(wantSkipped) {
+		t.Errorf("got %d results, want %d (b.md once): %+v", len(report.Results), len(wantLoaded)+len(wantRejected)+len(wantSkipped), report.Results)
+	}
+	if s := report.Summary(); s != "11 loaded, 0 updated, 0 unchanged, 0 duplicates, 7 rejected, 3 skipped" {
 		t.Errorf("summary %q", s)
 	}
 	for _, n := range store.batches {
@@ -235,9 +242,9 @@ func TestLoadBatchesAndRetriesOneByOne(t *testing.T) {
 		wantBatches []int
 		wantSummary string
 	}{
-		{"DefaultBatch", 1200, 0, "", []int{500, 500, 200}, "1200 loaded, 0 updated, 0 unchanged, 0 rejected"},
-		{"SmallBatch", 5, 2, "", []int{2, 2, 1}, "5 loaded, 0 updated, 0 unchanged, 0 rejected"},
-		{"RefusedArticle", 5, 3, "L2", []int{3, 1, 1, 1, 2}, "4 loaded, 0 updated, 0 unchanged, 1 rejected"},
+		{"DefaultBatch", 1200, 0, "", []int{500, 500, 200}, "1200 loaded, 0 updated, 0 unchanged, 0 duplicates, 0 rejected, 0 skipped"},
+		{"SmallBatch", 5, 2, "", []int{2, 2, 1}, "5 loaded, 0 updated, 0 unchanged, 0 duplicates, 0 rejected, 0 skipped"},
+		{"RefusedArticle", 5, 3, "L2", []int{3, 1, 1, 1, 2}, "4 loaded, 0 updated, 0 unchanged, 0 duplicates, 1 rejected, 0 skipped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -276,19 +283,19 @@ func TestLoadUpdatesAndUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := report.Summary(); s != "0 loaded, 1 updated, 1 unchanged, 0 rejected" {
+	if s := report.Summary(); s != "0 loaded, 1 updated, 1 unchanged, 0 duplicates, 0 rejected, 0 skipped" {
 		t.Errorf("summary %q", s)
 	}
 }
 
 type fakeFetcher map[string]knowledge.Article
 
-func (f fakeFetcher) FetchArticle(ctx context.Context, url string) (knowledge.Article, error) {
+func (f fakeFetcher) FetchDocument(ctx context.Context, url string) (parse.Result, error) {
 	a, ok := f[url]
 	if !ok {
-		return a, errors.New("fetch " + url + ": 404 Not Found")
+		return parse.Result{}, errors.New("fetch " + url + ": 404 Not Found")
 	}
-	return a, nil
+	return parse.Result{Articles: []parse.Record{{Article: a}}}, nil
 }
 
 func TestLoadURLs(t *testing.T) {

@@ -2,12 +2,15 @@ package parse
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"codeberg.org/readeck/go-readability/v2/render"
@@ -20,9 +23,11 @@ import (
 )
 
 // HTML extracts the article in a fetched HTML page: its main text, title,
-// published time (from the page's metadata) and source (the site's name, else
-// the page's host, else its byline). The article's URL is pageURL, which must
-// be an http or https URL, or empty. The page may be in any character set it
+// author (the byline), published time (from the page's metadata, else a
+// visible "Published …" or date line) and source (the site's name from its
+// metadata or the site part of its <title>, else the URL's host unless that
+// is an IP address, else none). The article's URL is pageURL, which must be
+// an http or https URL, or empty. The page may be in any character set it
 // declares.
 //
 // It returns an error when the page is empty, larger than MaxFileSize, binary,
@@ -37,50 +42,121 @@ func HTML(data []byte, pageURL string) (knowledge.Article, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return knowledge.Article{}, fmt.Errorf("%w: NUL byte at offset %d", ErrBinary, i)
 	}
-	return htmlArticle(data, pageURL, "")
+	a, _, err := htmlArticle(data, pageURL)
+	return a, err
 }
 
-// htmlArticle extracts the article of a page; source is the fallback source.
-func htmlArticle(data []byte, pageURL, source string) (knowledge.Article, error) {
+// htmlArticle extracts the article of a page, with notes on what was left out.
+func htmlArticle(data []byte, pageURL string) (knowledge.Article, []string, error) {
 	var base *url.URL
 	if pageURL != "" {
 		u, err := url.Parse(pageURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return knowledge.Article{}, fmt.Errorf("page URL %q: want an http or https URL", truncate(pageURL, 80))
+			return knowledge.Article{}, nil, fmt.Errorf("page URL %q: want an http or https URL", truncate(pageURL, 80))
 		}
 		base = u
 	}
 	enc, _, _ := charset.DetermineEncoding(data, "text/html")
 	doc, err := html.Parse(transform.NewReader(bytes.NewReader(data), enc.NewDecoder()))
 	if err != nil {
-		return knowledge.Article{}, fmt.Errorf("parse HTML: %w", err)
+		return knowledge.Article{}, nil, fmt.Errorf("parse HTML: %w", err)
 	}
 	meta := pageMetadata(doc)
 	page, err := readability.FromDocument(doc, base)
 	if err != nil {
-		return knowledge.Article{}, fmt.Errorf("extract article: %w", err)
+		return knowledge.Article{}, nil, fmt.Errorf("extract article: %w", err)
 	}
 
 	a := knowledge.Article{URL: pageURL, Title: firstNonEmpty(page.Title(), meta.title)}
-	a.Title = withoutSiteName(a.Title, page.SiteName())
+	site := firstNonEmpty(page.SiteName(), meta.publisher)
+	if site == "" {
+		site = titleSite(meta.title)
+	}
+	a.Title = withoutSiteName(a.Title, site)
 	if page.Node != nil {
+		removeHeadings(page.Node)
 		a.Body = render.InnerText(page.Node)
 	}
 	if singleLine(a.Body) == "" && meta.body != nil {
 		// Too little text for readability to call it an article: take the page's.
+		removeHeadings(meta.body)
 		a.Body = render.InnerText(meta.body)
 	}
+	lines := takeMetaLines(strings.Split(a.Body, "\n"))
+	a.Body = strings.Join(lines.rest, "\n")
 	if t, err := page.PublishedTime(); err == nil && plausible(t) {
 		a.Published = t.UTC()
 	} else {
-		a.Published = meta.published
+		a.Published = cmp.Or(meta.published, lines.published, meta.shownPublished)
 	}
-	a.Source = firstNonEmpty(page.SiteName(), hostName(base), page.Byline(), source)
+	a.Author = firstNonEmpty(page.Byline(), meta.author, lines.author, meta.shownAuthor)
+	a.Source = site
+	var notes []string
+	if a.Published.IsZero() {
+		notes = append(notes, lines.notes...)
+	}
 	a, err = finish(a)
 	if errors.Is(err, ErrNoText) {
-		return a, errors.New("no article text found in the page")
+		return a, nil, errors.New("no article text found in the page")
 	}
-	return a, err
+	return a, notes, err
+}
+
+// removeHeadings takes the headings out of an article's text: a heading
+// groups sentences, it is not one.
+func removeHeadings(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			switch c.DataAtom {
+			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				n.RemoveChild(c)
+			default:
+				removeHeadings(c)
+			}
+		}
+		c = next
+	}
+}
+
+// titleSeparators part a page title from the site's name.
+var titleSeparators = []string{" | ", " – ", " — ", " - ", " · ", " :: ", " • "}
+
+// titleSite returns the site part of a page title such as "Tram network to
+// grow | City Times": a short, capitalised name after (or, with " | ",
+// before) the headline. It returns "" when the title has none.
+func titleSite(title string) string {
+	title = singleLine(title)
+	for _, sep := range titleSeparators {
+		i := strings.LastIndex(title, sep)
+		if i < 0 {
+			continue
+		}
+		head, site := title[:i], title[i+len(sep):]
+		if siteName(site, head) {
+			return site
+		}
+		if sep == " | " {
+			j := strings.Index(title, sep)
+			if site, head := title[:j], title[j+len(sep):]; siteName(site, head) {
+				return site
+			}
+		}
+	}
+	return ""
+}
+
+// siteName reports whether part of a title reads as a site's name beside
+// its headline: a few words, capitalised, no sentence, shorter than the
+// headline.
+func siteName(site, head string) bool {
+	site = strings.TrimSpace(site)
+	words := len(strings.Fields(site))
+	if words == 0 || words > 5 || len(site) > 40 || endsSentence(site) || strings.TrimSpace(head) == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(site)
+	return (unicode.IsUpper(r) || unicode.IsDigit(r)) && words < len(strings.Fields(head))
 }
 
 // withoutSiteName removes the site's name from a page title such as
@@ -90,7 +166,7 @@ func withoutSiteName(title, site string) string {
 	if site == "" {
 		return title
 	}
-	for _, sep := range []string{" | ", " - ", " – ", " — ", " · ", " :: ", " : "} {
+	for _, sep := range titleSeparators {
 		if t, ok := strings.CutSuffix(title, sep+site); ok && strings.TrimSpace(t) != "" {
 			return t
 		}
@@ -105,8 +181,27 @@ func withoutSiteName(title, site string) string {
 type pageInfo struct {
 	title     string
 	published time.Time
+	publisher string // from publisher <meta> elements
+	author    string // from author <meta> elements
 	body      *html.Node
+	// shownPublished and shownAuthor are what the page's visible text says
+	// in a "Published …" or date line and a byline.
+	shownPublished time.Time
+	shownAuthor    string
 }
+
+// publisherNames and authorNames are the meta names that carry them.
+var (
+	publisherNames = map[string]bool{"publisher": true, "dc.publisher": true, "dcterms.publisher": true, "citation_publisher": true, "application-name": true}
+	authorNames    = map[string]bool{"author": true, "dc.creator": true, "dcterms.creator": true, "byl": true, "sailthru.author": true, "parsely-author": true}
+)
+
+// shownLineTags are the elements whose text may be a visible byline or date line.
+var shownLineTags = map[atom.Atom]bool{atom.P: true, atom.Div: true, atom.Span: true, atom.Time: true, atom.Small: true,
+	atom.Address: true, atom.Li: true, atom.Header: true, atom.Em: true, atom.Strong: true, atom.B: true, atom.I: true}
+
+// maxShownLines is how many elements' text are read for a visible date line.
+const maxShownLines = 400
 
 // publishedNames are meta names and itemprops that carry a published time.
 var publishedNames = map[string]bool{
@@ -122,6 +217,7 @@ var publishedNames = map[string]bool{
 func pageMetadata(doc *html.Node) pageInfo {
 	var info pageInfo
 	var fromLD, fromMeta, fromPubTime, fromTime time.Time
+	shown := 0
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -143,6 +239,12 @@ func pageMetadata(doc *html.Node) pageInfo {
 				if fromMeta.IsZero() && publishedNames[name] {
 					fromMeta = looseTime(attr(n, "content"))
 				}
+				if v := singleLine(attr(n, "content")); info.publisher == "" && publisherNames[name] && !strings.Contains(v, "://") {
+					info.publisher = v
+				}
+				if info.author == "" && authorNames[name] {
+					info.author = cleanAuthor(attr(n, "content"))
+				}
 			case atom.Time:
 				t := looseTime(attr(n, "datetime"))
 				_, pubdate := attrOK(n, "pubdate")
@@ -152,6 +254,17 @@ func pageMetadata(doc *html.Node) pageInfo {
 					}
 				} else if fromTime.IsZero() {
 					fromTime = t
+				}
+			}
+		}
+		if n.Type == html.ElementNode && shownLineTags[n.DataAtom] && shown < maxShownLines {
+			shown++
+			if author, date, ok := metaLine(textOf(n, 160)); ok {
+				if info.shownAuthor == "" {
+					info.shownAuthor = author
+				}
+				if date != "" && info.shownPublished.IsZero() {
+					info.shownPublished, _ = readDate("", date)
 				}
 			}
 		}
@@ -167,6 +280,37 @@ func pageMetadata(doc *html.Node) pageInfo {
 		}
 	}
 	return info
+}
+
+// textOf returns the text inside n, its spaces collapsed, or "" when it is
+// longer than limit bytes.
+func textOf(n *html.Node, limit int) string {
+	var b strings.Builder
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+			return b.Len() <= limit*2
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style) {
+			return true
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(n) {
+		return ""
+	}
+	t := strings.Join(strings.Fields(b.String()), " ")
+	if len(t) > limit {
+		return ""
+	}
+	return t
 }
 
 // jsonLDPublished finds the first datePublished in a JSON-LD block, at any depth.
@@ -204,36 +348,14 @@ func jsonLDPublished(block string) time.Time {
 	return find(v, 0)
 }
 
-// looseTimeLayouts are the ways pages write dates.
-var looseTimeLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04",
-	time.DateOnly,
-	time.RFC1123Z,
-	time.RFC1123,
-	"Mon, 2 Jan 2006 15:04:05 -0700",
-	"January 2, 2006",
-	"2 January 2006",
-}
-
-// looseTime reads a date as pages write it, or returns the zero time.
+// looseTime reads a date as pages write it (see ParseDate), or returns the
+// zero time.
 func looseTime(s string) time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 64 {
+	t, err := ParseDate(s)
+	if err != nil || !plausible(t) {
 		return time.Time{}
 	}
-	for _, layout := range looseTimeLayouts {
-		if t, err := time.Parse(layout, s); err == nil && plausible(t) {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
+	return t
 }
 
 // plausible reports whether t can be a news article's published time.
@@ -255,12 +377,14 @@ func attrOK(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
-// hostName returns a URL's host without "www.", or "".
-func hostName(u *url.URL) string {
-	if u == nil {
+// hostName returns the host of an http(s) URL without "www.", or "" when it
+// has none or it is an IP address.
+func hostName(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" || isIPAddress(u.Hostname()) {
 		return ""
 	}
-	return strings.TrimPrefix(u.Hostname(), "www.")
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
 func firstNonEmpty(values ...string) string {

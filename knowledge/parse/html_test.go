@@ -27,7 +27,9 @@ func TestHTML(t *testing.T) {
 		wantTitle     string
 		wantSource    string
 		wantPublished time.Time
+		wantAuthor    string
 		wantBody      string // a part of the body
+		wantNotBody   string // a part the body must not hold
 		wantErr       string
 	}{
 		{
@@ -73,6 +75,52 @@ func TestHTML(t *testing.T) {
 			wantSource: "",
 			wantBody:   "Short item: the bridge is closed.",
 		},
+		{
+			name:       "TitleSiteOnIPHostBylineIsAuthor",
+			html:       page(`<title>Harbor lights return | Harbor Herald</title>`, `<p>By Jane Rivera</p>`+paragraphs),
+			url:        "http://127.0.0.1:8080/harbor-lights",
+			wantTitle:  "Harbor lights return",
+			wantSource: "Harbor Herald",
+			wantAuthor: "Jane Rivera",
+			wantBody:   "The city council voted on Tuesday", wantNotBody: "Jane Rivera",
+		},
+		{
+			name:       "IPHostIsNoSource",
+			html:       page(`<title>Harbor lights return</title>`, paragraphs),
+			url:        "http://192.0.2.7/harbor-lights",
+			wantTitle:  "Harbor lights return",
+			wantSource: "",
+			wantBody:   "The city council voted on Tuesday",
+		},
+		{
+			name:          "BylineWithDateNeverSource",
+			html:          page(`<title>Ferry timetable changes</title>`, `<p class="byline">By a staff reporter, Veldmark, 14 March 2026</p>`+paragraphs),
+			url:           "",
+			wantTitle:     "Ferry timetable changes",
+			wantSource:    "",
+			wantAuthor:    "a staff reporter, Veldmark",
+			wantPublished: time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC),
+			wantBody:      "The city council voted on Tuesday", wantNotBody: "staff reporter",
+		},
+		{
+			name:          "VisiblePublishedLine",
+			html:          page(`<title>Tram network to grow</title><meta name="publisher" content="Riverside Courier"><meta name="author" content="Sam Okafor">`, `<h2>Plans</h2><p>Published March 6, 2026</p>`+paragraphs),
+			url:           "https://courier.example/trams",
+			wantTitle:     "Tram network to grow",
+			wantSource:    "Riverside Courier",
+			wantAuthor:    "Sam Okafor",
+			wantPublished: time.Date(2026, 3, 6, 0, 0, 0, 0, time.UTC),
+			wantBody:      "The city council voted on Tuesday", wantNotBody: "Published",
+		},
+		{
+			name:          "WrittenMetaDate",
+			html:          page(`<title>Trams</title><meta name="date" content="March 3, 2026 at 9:05 a.m.">`, paragraphs),
+			url:           "https://example.net/trams",
+			wantTitle:     "Trams",
+			wantSource:    "example.net",
+			wantPublished: time.Date(2026, 3, 3, 9, 5, 0, 0, time.UTC),
+			wantBody:      "Construction is expected to begin next spring",
+		},
 		{name: "Empty", html: "  \n", url: "https://a.example/", wantErr: "empty file"},
 		{name: "NoText", html: "<html><body><script>var x = 1;</script></body></html>", url: "https://a.example/", wantErr: "no article text found"},
 		{name: "Binary", html: "<html>\x00\x01", url: "https://a.example/", wantErr: "binary content"},
@@ -96,6 +144,12 @@ func TestHTML(t *testing.T) {
 			}
 			if !strings.Contains(a.Body, tt.wantBody) {
 				t.Errorf("body %q does not contain %q", a.Body, tt.wantBody)
+			}
+			if tt.wantNotBody != "" && strings.Contains(a.Body, tt.wantNotBody) {
+				t.Errorf("body %q holds %q", a.Body, tt.wantNotBody)
+			}
+			if a.Author != tt.wantAuthor {
+				t.Errorf("author %q, want %q", a.Author, tt.wantAuthor)
 			}
 			if strings.Contains(a.Body, "newsletter") || strings.Contains(a.Body, "Home") {
 				t.Errorf("body keeps navigation or footer: %q", a.Body)

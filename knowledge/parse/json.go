@@ -3,12 +3,13 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
-	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"newsbot/knowledge"
@@ -21,43 +22,88 @@ type jsonArticle struct {
 	Title     string          `json:"title"`
 	URL       string          `json:"url"`
 	Source    string          `json:"source"`
+	Publisher json.RawMessage `json:"publisher"`
+	Author    json.RawMessage `json:"author"`
+	Byline    string          `json:"byline"`
 	Published string          `json:"published"`
+	Date      string          `json:"date"`
 	Body      string          `json:"body"`
 	Text      string          `json:"text"`
 	KeyPoints []string        `json:"key_points"`
 }
 
-// decodeArticle reads one JSON object as an article; source is the default
-// source. Its error says which field was wrong.
-func decodeArticle(raw []byte, source string) (knowledge.Article, error) {
+// decodeArticle reads one JSON object as an article, with notes on what
+// was left out (a date that cannot be read). Its error says which field
+// was wrong.
+func decodeArticle(raw []byte) (knowledge.Article, []string, error) {
 	var ja jsonArticle
 	if err := json.Unmarshal(raw, &ja); err != nil {
-		return knowledge.Article{}, jsonError(raw, err)
+		return knowledge.Article{}, nil, jsonError(raw, err)
 	}
 	id, err := jsonID(ja.ID)
 	if err != nil {
-		return knowledge.Article{}, err
-	}
-	published, err := parsePublished(ja.Published)
-	if err != nil {
-		return knowledge.Article{}, err
+		return knowledge.Article{}, nil, err
 	}
 	a := knowledge.Article{
 		ID:        id,
 		Title:     ja.Title,
 		URL:       ja.URL,
 		Source:    ja.Source,
-		Published: published,
+		Author:    cmp.Or(jsonNames(ja.Author), ja.Byline),
 		KeyPoints: ja.KeyPoints,
 		Body:      ja.Body,
+	}
+	var notes []string
+	field, date := "published", ja.Published
+	if strings.TrimSpace(date) == "" {
+		field, date = "date", ja.Date
+	}
+	if p, note := readDate("field \""+field+"\"", date); note != "" {
+		notes = append(notes, note)
+	} else {
+		a.Published = p
 	}
 	if singleLine(a.Body) == "" {
 		a.Body = ja.Text
 	}
 	if singleLine(a.Source) == "" {
-		a.Source = source
+		a.Source = jsonNames(ja.Publisher)
 	}
-	return finish(a)
+	a, err = finish(a)
+	return a, notes, err
+}
+
+// jsonNames reads a name given as a string, an object with a "name", or an
+// array of either (joined with ", "), as schema.org authors and publishers
+// are; anything else is no name.
+func jsonNames(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var named struct {
+		Name string `json:"name"`
+	}
+	if raw[0] == '{' && json.Unmarshal(raw, &named) == nil {
+		return named.Name
+	}
+	var list []json.RawMessage
+	if raw[0] == '[' && json.Unmarshal(raw, &list) == nil {
+		var names []string
+		for _, item := range list[:min(len(list), 10)] {
+			if item = bytes.TrimSpace(item); len(item) > 0 && item[0] != '[' {
+				if n := jsonNames(item); n != "" {
+					names = append(names, n)
+				}
+			}
+		}
+		return strings.Join(names, ", ")
+	}
+	return ""
 }
 
 // jsonID reads an id given as a string or a number.
@@ -109,17 +155,17 @@ func lineAt(data []byte, off int) int {
 }
 
 // readJSON reads a JSON file: one article object, or an array of them.
-func readJSON(data []byte, source string) (Result, error) {
+func readJSON(data []byte) (Result, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '[' {
 		if len(trimmed) == 0 || trimmed[0] != '{' {
 			return Result{}, errors.New("malformed JSON: want an object or an array of objects")
 		}
-		a, err := decodeArticle(data, source)
+		a, notes, err := decodeArticle(data)
 		if err != nil {
 			return Result{}, err
 		}
-		return Result{Articles: []Record{{Article: a}}}, nil
+		return Result{Articles: []Record{{Article: a, Notes: notes}}}, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil {
@@ -137,12 +183,12 @@ func readJSON(data []byte, source string) (Result, error) {
 			res.Rejected = append(res.Rejected, &LineError{Line: line, Err: errors.New("want a JSON object")})
 			continue
 		}
-		a, err := decodeArticle(raw, source)
+		a, notes, err := decodeArticle(raw)
 		if err != nil {
 			res.Rejected = append(res.Rejected, &LineError{Line: line, Err: err})
 			continue
 		}
-		res.Articles = append(res.Articles, Record{Article: a, Line: line})
+		res.Articles = append(res.Articles, Record{Article: a, Line: line, Notes: notes})
 	}
 	if _, err := dec.Token(); err != nil {
 		return Result{}, jsonError(data, err)
@@ -157,9 +203,9 @@ func readJSON(data []byte, source string) (Result, error) {
 }
 
 // readLines reads a JSON Lines file held in memory.
-func readLines(r io.Reader, source string) (Result, error) {
+func readLines(r io.Reader) (Result, error) {
 	var res Result
-	for rec, err := range Lines(r, source) {
+	for rec, err := range Lines(r) {
 		var lineErr *LineError
 		switch {
 		case errors.As(err, &lineErr):
@@ -174,15 +220,13 @@ func readLines(r io.Reader, source string) (Result, error) {
 }
 
 // Lines reads JSON Lines articles from r one line at a time, so a file of any
-// size is read in memory bounded by its longest line; name gives the default
-// source by its base name.
+// size is read in memory bounded by its longest line.
 //
 // It yields each article with its line number, or a *LineError for a line
 // that is rejected (malformed JSON, a bad field, invalid UTF-8, NUL bytes, no
 // body or text, longer than MaxFileSize). Any other error ends the sequence:
 // a failed read, or ErrEmpty when r holds no line with content.
-func Lines(r io.Reader, name string) iter.Seq2[Record, error] {
-	source := filepath.Base(name)
+func Lines(r io.Reader) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
 		var buf []byte
@@ -205,7 +249,7 @@ func Lines(r io.Reader, name string) iter.Seq2[Record, error] {
 			}
 			if len(text) > 0 || tooLong {
 				content = true
-				rec, lineErr := decodeLine(text, tooLong, source)
+				rec, lineErr := decodeLine(text, tooLong)
 				rec.Line = line
 				if lineErr != nil {
 					lineErr.Line = line
@@ -227,7 +271,7 @@ func Lines(r io.Reader, name string) iter.Seq2[Record, error] {
 }
 
 // decodeLine reads one line of JSON Lines as an article.
-func decodeLine(text []byte, tooLong bool, source string) (Record, *LineError) {
+func decodeLine(text []byte, tooLong bool) (Record, *LineError) {
 	var err error
 	switch {
 	case tooLong:
@@ -240,9 +284,10 @@ func decodeLine(text []byte, tooLong bool, source string) (Record, *LineError) {
 		err = errors.New("malformed JSON: want an object on each line")
 	default:
 		var a knowledge.Article
-		a, err = decodeArticle(text, source)
+		var notes []string
+		a, notes, err = decodeArticle(text)
 		if err == nil {
-			return Record{Article: a}, nil
+			return Record{Article: a, Notes: notes}, nil
 		}
 	}
 	return Record{}, &LineError{Err: err}

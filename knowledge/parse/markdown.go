@@ -1,7 +1,8 @@
 package parse
 
 import (
-	"fmt"
+	"cmp"
+	"errors"
 	"regexp"
 	"strings"
 	"unicode"
@@ -11,26 +12,33 @@ import (
 )
 
 // markdownArticle reads Markdown: optional front matter (title, url, source,
-// published, id, key_points), else the title from the first "# " heading;
-// bullets right after the title are key points; the body is the rest with
-// Markdown syntax reduced to plain text.
-func markdownArticle(text, source string) (knowledge.Article, error) {
+// author, published, id, key_points), else the title from the first "# "
+// heading; bullets right after the title are key points; the body is the
+// rest with Markdown syntax reduced to plain text, without its headings and
+// without the bylines and date lines at its top (which give the author and
+// date). A date that cannot be read is left out, and a note says why. Front
+// matter opened with "---" and never closed is an error.
+func markdownArticle(text string) (knowledge.Article, []string, error) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	fm, body := frontMatter(text)
+	fm, body, err := frontMatter(text)
+	if err != nil {
+		return knowledge.Article{}, nil, err
+	}
 	a := knowledge.Article{
 		ID:     fm.get("id"),
 		Title:  inline(fm.get("title")),
 		URL:    fm.get("url", "link"),
 		Source: fm.get("source", "publisher", "site"),
+		Author: fm.get("author", "byline", "by"),
 	}
-	if a.Source == "" {
-		a.Source = source
+	var notes []string
+	if d := fm.get("published", "date"); d != "" {
+		var note string
+		a.Published, note = readDate("front matter published", d)
+		if note != "" {
+			notes = append(notes, note)
+		}
 	}
-	published, err := parsePublished(fm.get("published", "date"))
-	if err != nil {
-		return a, fmt.Errorf("front matter: %w", err)
-	}
-	a.Published = published
 
 	lines := strings.Split(body, "\n")
 	h, next := titleHeading(lines)
@@ -50,8 +58,15 @@ func markdownArticle(text, source string) (knowledge.Article, error) {
 			a.KeyPoints = append(a.KeyPoints, inline(p))
 		}
 	}
-	a.Body = reduceMarkdown(lines)
-	return finish(a)
+	meta := takeMetaLines(strings.Split(reduceMarkdown(lines), "\n"))
+	a.Author = cmp.Or(a.Author, meta.author)
+	if a.Published.IsZero() && len(notes) == 0 {
+		a.Published = meta.published
+		notes = append(notes, meta.notes...)
+	}
+	a.Body = strings.Join(meta.rest, "\n")
+	a, err = finish(a)
+	return a, notes, err
 }
 
 // frontMatterFields are the "key: value" lines of front matter; list holds
@@ -72,13 +87,17 @@ func (f frontMatterFields) get(keys ...string) string {
 }
 
 // frontMatter splits text into its front matter (between "---" lines at the
-// very start) and the rest. Text without a closed front matter block is all rest.
-func frontMatter(text string) (frontMatterFields, string) {
+// very start) and the rest. Text that does not start with "---" is all rest;
+// front matter that is never closed is an error.
+func frontMatter(text string) (frontMatterFields, string, error) {
 	f := frontMatterFields{value: map[string]string{}, list: map[string][]string{}}
 	rest := strings.TrimLeft(text, " \t\n")
 	first, rest, ok := strings.Cut(rest, "\n")
-	if !ok || strings.TrimSpace(first) != "---" {
-		return f, text
+	if strings.TrimSpace(first) != "---" {
+		return f, text, nil
+	}
+	if !ok {
+		return f, "", errors.New("front matter opened with --- on line 1 is never closed with ---")
 	}
 	block, after, found := "", "", false
 	for off := 0; off <= len(rest); {
@@ -90,7 +109,7 @@ func frontMatter(text string) (frontMatterFields, string) {
 		off += len(line) + 1
 	}
 	if !found {
-		return f, text
+		return f, "", errors.New("front matter opened with --- on line 1 is never closed with ---")
 	}
 	key := ""
 	for _, line := range strings.Split(block, "\n") {
@@ -107,7 +126,7 @@ func frontMatter(text string) (frontMatterFields, string) {
 		key = strings.ToLower(strings.TrimSpace(k))
 		f.value[key] = unquote(v)
 	}
-	return f, after
+	return f, after, nil
 }
 
 // unquote trims a front matter value and the quotes around it.
@@ -200,8 +219,8 @@ func markdownBullet(line string) (string, bool) {
 	return "", false
 }
 
-// reduceMarkdown turns Markdown lines into plain text: headings on lines of
-// their own, links and emphasis reduced to their text, images, rules and
+// reduceMarkdown turns Markdown lines into plain text: headings left out,
+// links and emphasis reduced to their text, images, rules and
 // link definitions dropped, code kept as text.
 func reduceMarkdown(lines []string) string {
 	out := make([]string, 0, len(lines))
@@ -217,10 +236,10 @@ func reduceMarkdown(lines []string) string {
 		case t == "":
 			out = append(out, "")
 		case isATXHeading(t):
-			out = append(out, "", inline(headingText(t)), "")
+			// A heading groups sentences; it is not one.
+			out = append(out, "")
 		case (isUnderline(t, '=') || isUnderline(t, '-')) && len(out) > 0 && out[len(out)-1] != "":
-			prev := out[len(out)-1]
-			out = append(out[:len(out)-1], "", prev, "")
+			out = append(out[:len(out)-1], "", "")
 		case ruleLine.MatchString(t), referenceLine.MatchString(t), tableRule.MatchString(t) && strings.Contains(t, "|"):
 			out = append(out, "")
 		default:

@@ -3,8 +3,13 @@
 // It reads plain text, Markdown, JSON, JSON Lines and HTML, detected by file
 // extension and content. Input is untrusted: every file is checked for being
 // text, valid UTF-8 and within MaxFileSize before it is read as an article,
-// and every string an article carries is valid UTF-8 without control
-// characters. A bad record in a multi-article file rejects that record only.
+// and every string an article carries is valid UTF-8 without control,
+// bidirectional or zero-width characters. A bad record in a multi-article
+// file rejects that record only.
+//
+// An article's source is what it says about its publisher (a source field,
+// the site's name), else its URL's host name unless that is an IP address,
+// else empty: never a file name. A byline is its author.
 package parse
 
 import (
@@ -36,6 +41,9 @@ var (
 	ErrTooLarge      = errors.New("too large")
 	ErrUnknownFormat = errors.New("unknown format")
 	ErrNoText        = errors.New("no body or text")
+	// ErrFeed means the file or page is a feed (RSS, Atom, JSON Feed), which
+	// is followed with "feeds add" rather than loaded as an article.
+	ErrFeed = errors.New("a news feed, not an article; follow a feed's URL with `newsbot feeds add URL`")
 )
 
 // Record is one article read from a file.
@@ -44,6 +52,9 @@ type Record struct {
 	// Line is the 1-based line the article starts on in JSON Lines and JSON
 	// array files, and 0 for files that hold one article.
 	Line int
+	// Notes say what of the record was left out and why, such as a date
+	// that could not be read: the article loads without it.
+	Notes []string
 }
 
 // LineError rejects one record of a multi-article file.
@@ -77,8 +88,8 @@ const (
 )
 
 // File reads the articles in one file's bytes; name (a path or an attachment
-// name) gives the format by its extension and the default source by its base
-// name.
+// name) gives the format by its extension, and a YYYY-MM-DD date in it the
+// published date of an article that has none.
 //
 // It returns an error, not naming the file, when the file as a whole cannot
 // be read: it is empty, binary, not valid UTF-8 (saying at which byte and
@@ -86,61 +97,99 @@ const (
 // article that is invalid. Bad records in JSON Lines and JSON array files are
 // returned in Result.Rejected while the other records are read.
 func File(name string, data []byte) (Result, error) {
+	return FileAs(name, "", data)
+}
+
+// FileAs is File with the format given; an empty format is detected from
+// name and data as File does.
+func FileAs(name string, format Format, data []byte) (Result, error) {
 	if int64(len(data)) > MaxFileSize {
 		return Result{}, fmt.Errorf("%w: %s, over the %s limit", ErrTooLarge, FormatSize(int64(len(data))), FormatSize(MaxFileSize))
 	}
-	format, err := Detect(name, data)
-	if err != nil {
-		return Result{}, err
+	if format == "" {
+		var err error
+		if format, err = Detect(name, data); err != nil {
+			return Result{}, err
+		}
+	} else if len(data) == 0 {
+		return Result{}, ErrEmpty
 	}
 	switch format {
+	case JSONLines:
+		// Lines rejects the lines that are not UTF-8 text one by one.
 	case HTMLPage:
 		// The page's own character set decides; see htmlArticle.
+		if i := bytes.IndexByte(data, 0); i >= 0 {
+			return Result{}, fmt.Errorf("%w: NUL byte at offset %d", ErrBinary, i)
+		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			return Result{}, fmt.Errorf("%w: only whitespace", ErrEmpty)
 		}
-	case JSONLines:
-		// Lines rejects lines that are not UTF-8 one by one.
-		if err := checkBinary(data); err != nil {
-			return Result{}, err
-		}
-	default:
+	case Text, Markdown, JSON:
 		if err := checkText(data); err != nil {
 			return Result{}, err
 		}
+	default:
+		return Result{}, fmt.Errorf("%w %q: want text, markdown, json, jsonl or html", ErrUnknownFormat, format)
 	}
 	data = bytes.TrimPrefix(data, bom)
-	source := filepath.Base(name)
 	switch format {
 	case JSONLines:
-		return readLines(bytes.NewReader(data), source)
+		return readLines(bytes.NewReader(data))
 	case JSON:
-		return readJSON(data, source)
+		return readJSON(data)
 	}
 	var a knowledge.Article
+	var notes []string
+	var err error
 	switch format {
 	case HTMLPage:
-		a, err = htmlArticle(data, "", source)
+		a, notes, err = htmlArticle(data, "")
 	case Markdown:
-		a, err = markdownArticle(string(data), source)
+		a, notes, err = markdownArticle(string(data))
 	default:
-		a, err = textArticle(string(data), source)
+		a, notes, err = textArticle(string(data))
 	}
 	if err != nil {
 		return Result{}, err
 	}
-	if a.Published.IsZero() {
+	if a.Published.IsZero() && len(notes) == 0 {
 		a.Published = dateInName(name)
 	}
-	return Result{Articles: []Record{{Article: a}}}, nil
+	return Result{Articles: []Record{{Article: a, Notes: notes}}}, nil
+}
+
+// ParseFormat returns the Format a user names: "text" (or "txt"),
+// "markdown" ("md"), "json", "jsonl" ("ndjson") or "html"; "" for "" or
+// "auto". It returns an error wrapping ErrUnknownFormat for any other name.
+func ParseFormat(name string) (Format, error) {
+	switch strings.ToLower(strings.TrimPrefix(strings.TrimSpace(name), ".")) {
+	case "", "auto":
+		return "", nil
+	case "text", "txt":
+		return Text, nil
+	case "markdown", "md":
+		return Markdown, nil
+	case "json":
+		return JSON, nil
+	case "jsonl", "ndjson", "json-lines":
+		return JSONLines, nil
+	case "html", "htm":
+		return HTMLPage, nil
+	}
+	return "", fmt.Errorf("%w %q: want text, markdown, json, jsonl or html", ErrUnknownFormat, name)
 }
 
 var bom = []byte("\uFEFF")
 
+// jsonFeed recognises a JSON Feed by its version field.
+var jsonFeed = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/`)
+
 // Detect returns the format of a file from its name and the start of its
 // content (any prefix of the file; 64 KiB is plenty). It returns
-// ErrBinary for content that is plainly not text and ErrUnknownFormat for
-// document and media formats newsbot does not read.
+// ErrBinary for content that is plainly not text (a NUL byte, except in
+// JSON Lines, whose lines are judged one by one), ErrFeed for a feed, and
+// ErrUnknownFormat for document and media formats newsbot does not read.
 func Detect(name string, head []byte) (Format, error) {
 	if len(head) == 0 {
 		return "", ErrEmpty
@@ -148,19 +197,25 @@ func Detect(name string, head []byte) (Format, error) {
 	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
 		return "", fmt.Errorf("%w: UTF-16 text; save the file as UTF-8", ErrInvalidUTF8)
 	}
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext == ".jsonl" || ext == ".ndjson" {
+		return JSONLines, nil
+	}
 	if i := bytes.IndexByte(head, 0); i >= 0 {
+		if ext != ".json" && looksJSONLines(bytes.TrimLeftFunc(bytes.TrimPrefix(head, bom), unicode.IsSpace)) {
+			return JSONLines, nil
+		}
 		return "", fmt.Errorf("%w: NUL byte at offset %d", ErrBinary, i)
 	}
-	ext := strings.ToLower(filepath.Ext(name))
 	switch ext {
 	case ".txt", ".text":
 		return Text, nil
 	case ".md", ".markdown":
 		return Markdown, nil
-	case ".jsonl", ".ndjson":
-		return JSONLines, nil
 	case ".html", ".htm", ".xhtml":
 		return HTMLPage, nil
+	case ".rss", ".atom":
+		return "", ErrFeed
 	case ".pdf", ".doc", ".docx", ".odt", ".rtf", ".epub", ".xls", ".xlsx", ".ods",
 		".ppt", ".pptx", ".csv", ".tsv", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".zst",
 		".tar", ".7z", ".rar", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg",
@@ -172,6 +227,9 @@ func Detect(name string, head []byte) (Format, error) {
 	case len(trimmed) > 0 && trimmed[0] == '[':
 		return JSON, nil
 	case len(trimmed) > 0 && trimmed[0] == '{':
+		if jsonFeed.Match(trimmed[:min(len(trimmed), 512)]) {
+			return "", ErrFeed
+		}
 		if ext != ".json" && looksJSONLines(trimmed) {
 			return JSONLines, nil
 		}
@@ -184,7 +242,7 @@ func Detect(name string, head []byte) (Format, error) {
 	case len(trimmed) > 0 && trimmed[0] == '<':
 		lower := bytes.ToLower(trimmed[:min(len(trimmed), 2048)])
 		if bytes.Contains(lower, []byte("<rss")) || bytes.Contains(lower, []byte("<feed")) || bytes.Contains(lower, []byte("<rdf:rdf")) {
-			return "", fmt.Errorf("%w: an RSS or Atom feed, not an article", ErrUnknownFormat)
+			return "", ErrFeed
 		}
 		for _, tag := range []string{"<!doctype html", "<html", "<head", "<body", "<article", "<p>", "<div"} {
 			if bytes.Contains(lower, []byte(tag)) {
@@ -272,6 +330,13 @@ func finish(a knowledge.Article) (knowledge.Article, error) {
 		}
 	}
 	a.Source = singleLine(a.Source)
+	if isIPAddress(a.Source) {
+		a.Source = ""
+	}
+	if a.Source == "" && a.URL != "" {
+		a.Source = hostName(a.URL)
+	}
+	a.Author = cleanAuthor(a.Author)
 	a.Body = cleanText(a.Body)
 	points := a.KeyPoints[:0:0]
 	for _, p := range a.KeyPoints {
@@ -311,7 +376,7 @@ func cleanText(s string) string {
 		case r == '\t':
 			spaces = append(spaces, '\t')
 			continue
-		case unicode.IsControl(r) || r == '\uFEFF':
+		case unicode.IsControl(r) || knowledge.Invisible(r):
 			continue
 		}
 		if b.Len() > 0 {
@@ -414,21 +479,6 @@ func dateInName(name string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// parsePublished reads a published time given as RFC 3339 or YYYY-MM-DD.
-func parsePublished(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("published %q: want RFC 3339 (2006-01-02T15:04:05Z) or YYYY-MM-DD", truncate(s, 40))
 }
 
 // FormatSize formats a size in bytes for people: "50.0 MiB", "10 MiB", "512 bytes".

@@ -2,27 +2,96 @@ package parse
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"newsbot/knowledge"
+	"newsbot/knowledge/sentences"
 )
 
-// maxTitleLine is the longest first line read as a title; a longer one is
-// the start of the body.
-const maxTitleLine = 300
+// Limits of what reads as a title line.
+const (
+	maxTitleRunes = 150 // longer first lines are body
+	maxTitleWords = 25
+)
 
-// textArticle reads the plain text format: the first non-empty line is the
-// title, the bullet lines after it ("- ") are key points, the rest is the body.
-func textArticle(text, source string) (knowledge.Article, error) {
+// textArticle reads the plain text format. The first non-empty line is the
+// title when it looks like one (see titleLine); bullet lines after it ("- ")
+// are key points, the rest is the body. Otherwise every line is body and
+// the title is derived from it, so a file of one line is one article.
+// Byline, "Published …" and date lines at the top of the body give the
+// author and date and are not body; neither are headings inside it.
+func textArticle(text string) (knowledge.Article, []string, error) {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	i := skipBlank(lines, 0)
-	a := knowledge.Article{Source: source}
-	if i < len(lines) && len(strings.TrimSpace(lines[i])) <= maxTitleLine {
+	var a knowledge.Article
+	if i < len(lines) && titleLine(lines, i) {
 		a.Title = lines[i]
 		i++
 		a.KeyPoints, i = bullets(lines, i, stripBullet)
 	}
-	a.Body = strings.Join(lines[i:], "\n")
-	return finish(a)
+	meta := takeMetaLines(lines[i:])
+	a.Author, a.Published = meta.author, meta.published
+	a.Body = strings.Join(dropHeadings(meta.rest), "\n")
+	a, err := finish(a)
+	return a, meta.notes, err
+}
+
+// titleLine reports whether lines[i], the first non-empty line, reads as a
+// title: other text follows it, it is short, one sentence at most, and it
+// either has no sentence-ending punctuation or a blank line after it.
+func titleLine(lines []string, i int) bool {
+	line := strings.TrimSpace(lines[i])
+	if skipBlank(lines, i+1) >= len(lines) {
+		return false // the only line: the article's text
+	}
+	if utf8.RuneCountInString(line) > maxTitleRunes || len(strings.Fields(line)) > maxTitleWords {
+		return false
+	}
+	if _, ok := stripBullet(line); ok {
+		return false
+	}
+	if len(sentences.Split(line)) > 1 {
+		return false
+	}
+	blankAfter := i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == ""
+	return !endsSentence(line) || blankAfter
+}
+
+// endsSentence reports whether a line ends as a sentence does.
+func endsSentence(line string) bool {
+	line = strings.TrimRight(strings.TrimSpace(line), `"'”’»)]`)
+	return strings.HasSuffix(line, ".") || strings.HasSuffix(line, "!") || strings.HasSuffix(line, "?") || strings.HasSuffix(line, "…")
+}
+
+// dropHeadings leaves out the lines of a body that are headings: a short
+// line without sentence-ending punctuation, standing alone between blank
+// lines, with body text after it. A heading groups sentences; it is not one.
+func dropHeadings(lines []string) []string {
+	out := lines[:0:0]
+	for i, line := range lines {
+		if isHeadingLine(lines, i) {
+			out = append(out, "")
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// maxHeadingWords is the most words a heading line has.
+const maxHeadingWords = 8
+
+func isHeadingLine(lines []string, i int) bool {
+	t := strings.TrimSpace(lines[i])
+	if t == "" || endsSentence(t) || len(strings.Fields(t)) > maxHeadingWords || strings.HasSuffix(t, ":") {
+		return false
+	}
+	if _, ok := stripBullet(t); ok {
+		return false
+	}
+	before := i == 0 || strings.TrimSpace(lines[i-1]) == ""
+	after := i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == ""
+	return before && after && skipBlank(lines, i+1) < len(lines)
 }
 
 // bullets collects the bullet lines from lines[i] on, across blank lines,
