@@ -458,7 +458,7 @@ func TestLoadRefusesOtherURLSchemes(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "kb.db")
 	code, stdout, stderr := askRun(t, "", "--db", db, "load", "--quiet", "ftp://example.com/news.txt", filepath.Join(dir, "storm.md"))
 	want := `rejected ftp://example.com/news.txt: unsupported URL scheme "ftp": only http and https URLs are fetched` + "\n"
-	if code != 1 || stderr != want || stdout != "1 loaded, 0 updated, 0 unchanged, 1 rejected\n" {
+	if code != 1 || stderr != want || stdout != "1 loaded, 0 updated, 0 unchanged, 0 duplicates, 1 rejected, 0 skipped\n" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, %q", code, stdout, stderr, want)
 	}
 	for src, want := range map[string]bool{"ftp://x": true, "FILE://x": true, "https://x": true, "./a://b": false, "://x": false, "notes.txt": false, "1ab://x": false} {
