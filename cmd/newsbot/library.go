@@ -314,9 +314,10 @@ var showCommand = command{
 			if *asJSON {
 				out := struct {
 					articleJSON
+					Author    string         `json:"author"`
 					KeyPoints []string       `json:"key_points"`
 					Sentences []sentenceJSON `json:"sentences"`
-				}{articleJSON: newArticleJSON(art), KeyPoints: art.KeyPoints}
+				}{articleJSON: newArticleJSON(art), Author: art.Author, KeyPoints: art.KeyPoints}
 				if out.KeyPoints == nil {
 					out.KeyPoints = []string{} // an empty list, not null
 				}
@@ -326,6 +327,9 @@ var showCommand = command{
 				return json.NewEncoder(a.stdout).Encode(out)
 			}
 			fmt.Fprintf(a.stdout, "%s\n%s\n", art.Title, strings.Join(nonEmpty([]string{art.Source, date(art.Published), art.URL}), " · "))
+			if art.Author != "" {
+				fmt.Fprintf(a.stdout, "by %s\n", art.Author)
+			}
 			fmt.Fprintf(a.stdout, "id %s, loaded %s\n\n", art.ID, art.LoadedAt.Format(time.RFC3339))
 			for _, s := range sents {
 				mark := " "

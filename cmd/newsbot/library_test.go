@@ -400,3 +400,29 @@ func TestSearchLinesCommand(t *testing.T) {
 		t.Errorf("bad line: exit %d, stderr %q; want 1 and the line named", code, stderr)
 	}
 }
+
+// TestShowAuthor checks that the byline an article was loaded with is
+// shown as its author, never as its source or among its sentences.
+func TestShowAuthor(t *testing.T) {
+	dir := loadFiles(t, map[string]string{"harbor.md": "# Harbor lights return\n\nBy Jane Rivera\n\nThe harbor lights came back on Friday. Ferries ran late.\n"})
+	db := filepath.Join(t.TempDir(), "kb.db")
+	if code, _, stderr := askRun(t, "", "--db", db, "load", "--quiet", dir); code != 0 {
+		t.Fatalf("load: exit %d, %s", code, stderr)
+	}
+	_, stdout, _ := askRun(t, "", "--db", db, "articles", "--json")
+	var a articleJSON
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatalf("articles --json %q: %v", stdout, err)
+	}
+	code, stdout, _ := askRun(t, "", "--db", db, "show", a.ID)
+	if code != 0 || !strings.Contains(stdout, "\nby Jane Rivera\n") || strings.Count(stdout, "Jane Rivera") != 1 {
+		t.Errorf("show: exit %d, stdout %q; want the author once, on its own line", code, stdout)
+	}
+	_, stdout, _ = askRun(t, "", "--db", db, "show", "--json", a.ID)
+	var shown struct {
+		Source, Author string
+	}
+	if err := json.Unmarshal([]byte(stdout), &shown); err != nil || shown.Author != "Jane Rivera" || shown.Source == "Jane Rivera" {
+		t.Errorf("show --json: %q (%v); want author Jane Rivera, not as the source", stdout, err)
+	}
+}
