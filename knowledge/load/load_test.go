@@ -389,6 +389,21 @@ func TestLineProgress(t *testing.T) {
 	}
 }
 
+// TestLineProgressOfFetchedPages checks that a load of URLs alone, whose
+// pages are not counted in bytes, does not claim to have read 0 bytes.
+func TestLineProgressOfFetchedPages(t *testing.T) {
+	var out strings.Builder
+	clock := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := NewProgress(&out, false).(*lineProgress)
+	p.now = func() time.Time { return clock }
+	p.Start(0)
+	clock = clock.Add(1500 * time.Millisecond)
+	p.Finish()
+	if want := "loading: done in 1.5s\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
+
 func TestBarProgress(t *testing.T) {
 	var out strings.Builder
 	p := NewProgress(&out, true)

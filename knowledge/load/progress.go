@@ -80,5 +80,11 @@ func (p *lineProgress) Add(n int) {
 }
 
 func (p *lineProgress) Finish() {
-	fmt.Fprintf(p.w, "loading: done, %s read in %s\n", parse.FormatSize(int64(p.done)), p.now().Sub(p.started).Round(10*time.Millisecond))
+	took := p.now().Sub(p.started).Round(10 * time.Millisecond)
+	if p.done == 0 {
+		// Pages fetched from URLs are not counted in bytes.
+		fmt.Fprintf(p.w, "loading: done in %s\n", took)
+		return
+	}
+	fmt.Fprintf(p.w, "loading: done, %s read in %s\n", parse.FormatSize(int64(p.done)), took)
 }
