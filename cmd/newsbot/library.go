@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"newsbot/knowledge"
+	"newsbot/knowledge/load"
 )
 
 var searchCommand = command{
@@ -225,13 +226,13 @@ func printPassages(w io.Writer, passages []knowledge.Passage) {
 		return
 	}
 	for i, p := range passages {
-		meta := []string{p.Article.Source, date(p.Article.Published), p.Article.ID}
-		fmt.Fprintf(w, "%d. %s (%s)\n", i+1, p.Article.Title, strings.Join(nonEmpty(meta), ", "))
+		meta := []string{load.Visible(p.Article.Source), date(p.Article.Published), p.Article.ID}
+		fmt.Fprintf(w, "%d. %s (%s)\n", i+1, load.Visible(p.Article.Title), strings.Join(nonEmpty(meta), ", "))
 		if p.Article.URL != "" {
-			fmt.Fprintf(w, "   %s\n", p.Article.URL)
+			fmt.Fprintf(w, "   %s\n", load.Visible(p.Article.URL))
 		}
 		for _, s := range p.Sentences {
-			fmt.Fprintf(w, "   %s\n", s.Text)
+			fmt.Fprintf(w, "   %s\n", load.Visible(s.Text))
 		}
 		fmt.Fprintln(w)
 	}
@@ -286,7 +287,7 @@ var articlesCommand = command{
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tPUBLISHED\tSOURCE\tTITLE")
 			for _, art := range arts {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", art.ID, date(art.Published), art.Source, art.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", load.Visible(art.ID), date(art.Published), load.Visible(art.Source), load.Visible(art.Title))
 			}
 			return tw.Flush()
 		}
@@ -326,9 +327,9 @@ var showCommand = command{
 				}
 				return json.NewEncoder(a.stdout).Encode(out)
 			}
-			fmt.Fprintf(a.stdout, "%s\n%s\n", art.Title, strings.Join(nonEmpty([]string{art.Source, date(art.Published), art.URL}), " · "))
+			fmt.Fprintf(a.stdout, "%s\n%s\n", load.Visible(art.Title), strings.Join(nonEmpty([]string{load.Visible(art.Source), date(art.Published), load.Visible(art.URL)}), " · "))
 			if art.Author != "" {
-				fmt.Fprintf(a.stdout, "by %s\n", art.Author)
+				fmt.Fprintf(a.stdout, "by %s\n", load.Visible(art.Author))
 			}
 			fmt.Fprintf(a.stdout, "id %s, loaded %s\n\n", art.ID, art.LoadedAt.Format(time.RFC3339))
 			for _, s := range sents {
@@ -336,7 +337,7 @@ var showCommand = command{
 				if s.KeyPoint {
 					mark = "•"
 				}
-				fmt.Fprintf(a.stdout, "%s %3d  %s\n", mark, s.Position, s.Text)
+				fmt.Fprintf(a.stdout, "%s %3d  %s\n", mark, s.Position, load.Visible(s.Text))
 			}
 			return nil
 		}

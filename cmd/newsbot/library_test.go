@@ -426,3 +426,26 @@ func TestShowAuthor(t *testing.T) {
 		t.Errorf("show --json: %q (%v); want author Jane Rivera, not as the source", stdout, err)
 	}
 }
+
+// TestPrintedTextIsVisible checks that text stored before loading cleaned
+// it (an older database, or the Go API) reaches the terminal from search,
+// articles and show with its escape sequences and line breaks made
+// visible, not acted on.
+func TestPrintedTextIsVisible(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kb.db")
+	st, err := knowledge.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Put(t.Context(), []knowledge.Article{{ID: "evil", Title: "Quarry\x1b[2J news", Source: "Wire\rForged",
+		Body: "The quarry \x1b[31mreopened\x1b[0m on Monday.\nFAKE REPORT LINE"}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, args := range [][]string{{"search", "quarry reopened"}, {"articles"}, {"show", "evil"}} {
+		code, stdout, _ := askRun(t, "", append([]string{"--db", db}, args...)...)
+		if code != 0 || strings.ContainsAny(stdout, "\x1b\r") || !strings.Contains(stdout, `\x1b`) {
+			t.Errorf("%v: exit %d, stdout %q; want escapes shown as text", args, code, stdout)
+		}
+	}
+}
