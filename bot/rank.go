@@ -33,8 +33,6 @@ func newConversation(history []Turn, added []string) conversation {
 	return c
 }
 
-func (c conversation) followUp() bool { return len(c.keywords) > 0 || len(c.cited) > 0 }
-
 // scored is an evidence sentence with how well it answers the question.
 type scored struct {
 	source prompts.Source
