@@ -193,7 +193,8 @@ func TestLoadCommandBatch(t *testing.T) {
 	}
 	// Bylines and headings are not sentences; the paragraph is all body.
 	code, stdout, _ = askRun(t, "", "--db", db, "show", "--json", byTitle["Harbor lights return"].ID)
-	if code != 0 || strings.Contains(stdout, "Jane Rivera") || strings.Contains(stdout, `"Storage"`) || strings.Contains(stdout, "Published March") {
+	if code != 0 || strings.Count(stdout, "Jane Rivera") != 1 || !strings.Contains(stdout, `"author":"Jane Rivera"`) ||
+		strings.Contains(stdout, `"Storage"`) || strings.Contains(stdout, "Published March") {
 		t.Errorf("show harbor: exit %d, %s", code, stdout)
 	}
 	code, stdout, _ = askRun(t, "", "--db", db, "show", "--json", byTitle["The quay reopened on Monday."].ID)
