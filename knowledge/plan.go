@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // countCap is how much of a posting list termStats reads to count it;
@@ -38,12 +39,12 @@ func idf(n, total int) float64 {
 }
 
 // plan looks up how many sentences and articles hold each of terms.
-func plan(ctx context.Context, conn *sql.Conn, terms []string) (queryPlan, error) {
+func plan(ctx context.Context, conn *sql.Conn, cache *statCache, version int64, terms []string) (queryPlan, error) {
 	var sentences, articles int64
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce((SELECT max(pk) FROM sentences), 0), coalesce((SELECT max(pk) FROM articles), 0)`).Scan(&sentences, &articles); err != nil {
 		return queryPlan{}, fmt.Errorf("plan query: %w", err)
 	}
-	stats, err := termStats(ctx, conn, terms, sentences, articles)
+	stats, err := termStats(ctx, conn, cache, version, terms, sentences, articles)
 	if err != nil {
 		return queryPlan{}, err
 	}
@@ -76,7 +77,7 @@ type termStat struct {
 // that, it estimates the count from how far back they reached, which is
 // plenty to weigh a common word. The index's own tokenizer stems each term;
 // a term counts with its forms (see forms).
-func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence, maxArticle int64) ([]termStat, error) {
+func termStats(ctx context.Context, conn *sql.Conn, cache *statCache, version int64, terms []string, maxSentence, maxArticle int64) ([]termStat, error) {
 	stmt, err := conn.PrepareContext(ctx, `SELECT
 		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)),
 		(SELECT count(*) || ' ' || coalesce(min(rowid), 0) FROM (SELECT rowid FROM article_text WHERE article_text MATCH ?1 ORDER BY rowid DESC LIMIT ?3))`)
@@ -98,6 +99,10 @@ func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence,
 	}
 	stats := make([]termStat, len(terms))
 	for i, t := range terms {
+		if st, ok := cache.get(t, version); ok {
+			stats[i] = st
+			continue
+		}
 		st, err := count(t)
 		if err != nil {
 			return nil, err
@@ -114,6 +119,7 @@ func termStats(ctx context.Context, conn *sql.Conn, terms []string, maxSentence,
 				st.respelled = indexed
 			}
 		}
+		cache.put(t, version, st)
 		stats[i] = st
 	}
 	return stats, nil
@@ -190,4 +196,35 @@ func estimate(read string, limit int, maxRowid int64) int {
 		return int(n)
 	}
 	return int(n * maxRowid / (maxRowid - oldest + 1))
+}
+
+// statCacheSize bounds how many words' counts statCache keeps.
+const statCacheSize = 10_000
+
+// statCache keeps what termStats found for the words of earlier queries,
+// for one version of the articles (see termCache). It is safe for
+// concurrent use.
+type statCache struct {
+	mu      sync.Mutex
+	version int64
+	stats   map[string]termStat
+}
+
+func (c *statCache) get(term string, version int64) (termStat, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return termStat{}, false
+	}
+	st, ok := c.stats[term]
+	return st, ok
+}
+
+func (c *statCache) put(term string, version int64, st termStat) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version || c.stats == nil || len(c.stats) >= statCacheSize {
+		c.version, c.stats = version, map[string]termStat{}
+	}
+	c.stats[term] = st
 }

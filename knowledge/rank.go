@@ -59,12 +59,7 @@ type rankedArticle struct {
 // query reads every article of every term, except, in a large store, the
 // terms that more than half its articles hold: there each weighs less than a
 // tenth of a rare word, and their posting lists are the costliest to read.
-func bestArticles(ctx context.Context, q querier, cache *termCache, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
-	var total int
-	var version int64
-	if err := q.QueryRowContext(ctx, `SELECT count(*), (SELECT n FROM article_changes) FROM articles`).Scan(&total, &version); err != nil {
-		return nil, fmt.Errorf("match articles: %w", err)
-	}
+func bestArticles(ctx context.Context, q querier, cache *termCache, version int64, total int, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
 	stmt, err := q.PrepareContext(ctx, `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`)
 	if err != nil {
 		return nil, fmt.Errorf("match articles: %w", err)
@@ -94,22 +89,17 @@ func bestArticles(ctx context.Context, q querier, cache *termCache, p queryPlan,
 	if len(scores) == 0 {
 		return nil, nil
 	}
-	out := make([]*rankedArticle, 0, len(scores))
+	// The pool: the best articlePool by BM25, and all that tie with the
+	// last; the order that counts is decided below, with the article IDs.
+	floor := poolFloor(scores, articlePool)
+	out := make([]*rankedArticle, 0, articlePool)
 	best := 0.0
 	for pk, sc := range scores {
-		out = append(out, &rankedArticle{pk: pk, bm25: sc})
 		best = max(best, sc)
+		if sc >= floor {
+			out = append(out, &rankedArticle{pk: pk, bm25: sc})
+		}
 	}
-	// The pool: the best by BM25, ties broken by key only to bound it; the
-	// order that counts is decided below, with the article IDs.
-	slices.SortFunc(out, func(a, b *rankedArticle) int {
-		return cmp.Or(cmp.Compare(b.bm25, a.bm25), cmp.Compare(a.pk, b.pk))
-	})
-	cut := min(articlePool, len(out))
-	for cut < len(out) && out[cut].bm25 == out[cut-1].bm25 {
-		cut++ // keep all that tie with the last
-	}
-	out = out[:cut]
 	if err := fillArticles(ctx, q, out); err != nil {
 		return nil, err
 	}
@@ -121,6 +111,40 @@ func bestArticles(ctx context.Context, q querier, cache *termCache, p queryPlan,
 	})
 	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
 	return out[:min(n, len(out))], nil
+}
+
+// poolFloor returns the k-th highest of scores, or the lowest when there
+// are no more than k: a heap of the k best seen so far, in one pass.
+func poolFloor(scores map[int64]float64, k int) float64 {
+	h := make([]float64, 0, k)
+	for _, s := range scores {
+		switch {
+		case len(h) < k:
+			h = append(h, s)
+			for i := len(h) - 1; i > 0 && h[(i-1)/2] > h[i]; i = (i - 1) / 2 {
+				h[i], h[(i-1)/2] = h[(i-1)/2], h[i]
+			}
+		case s > h[0]:
+			h[0] = s
+			for i := 0; ; {
+				least := i
+				for _, c := range []int{2*i + 1, 2*i + 2} {
+					if c < len(h) && h[c] < h[least] {
+						least = c
+					}
+				}
+				if least == i {
+					break
+				}
+				h[i], h[least] = h[least], h[i]
+				i = least
+			}
+		}
+	}
+	if len(h) == 0 {
+		return 0
+	}
+	return h[0]
 }
 
 // A term is left out of article ranking when more than one in commonShare

@@ -48,7 +48,12 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	defer done()
-	p, err := plan(ctx, conn, terms)
+	var version int64
+	var total int
+	if err := conn.QueryRowContext(ctx, `SELECT n, articles FROM article_changes`).Scan(&version, &total); err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
+	}
+	p, err := plan(ctx, conn, &s.stats, version, terms)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
@@ -56,7 +61,7 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if now.IsZero() {
 		now = s.Now()
 	}
-	docs, err := bestArticles(ctx, conn, &s.scores, p, opts, now, readTimeFocus(query, now))
+	docs, err := bestArticles(ctx, conn, &s.scores, version, total, p, opts, now, readTimeFocus(query, now))
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
@@ -71,9 +76,9 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
-	total := 0.0
+	weight := 0.0 // the query's informative weight
 	for _, t := range p.terms {
-		total += t.sentenceIDF
+		weight += t.sentenceIDF
 	}
 	for i := range passages {
 		var bits uint64
@@ -81,8 +86,8 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 			bits |= held[sn.ID]
 		}
 		for j, t := range p.terms {
-			if bits&(1<<j) != 0 && total > 0 {
-				passages[i].Coverage += t.sentenceIDF / total
+			if bits&(1<<j) != 0 && weight > 0 {
+				passages[i].Coverage += t.sentenceIDF / weight
 				passages[i].Specificity += t.sentenceIDF
 			}
 		}

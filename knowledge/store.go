@@ -36,8 +36,10 @@ type Store struct {
 	db *sql.DB
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
-	// scores keeps the article scores of common words between searches.
+	// scores keeps the article scores of common words between searches,
+	// stats their counts.
 	scores termCache
+	stats  statCache
 	// progress, when set, hears how an index rebuild goes (see WithProgress).
 	progress func(task string, done, total int)
 }
