@@ -301,7 +301,8 @@ func formatReport(rep load.Report) string {
 		return "No articles found there."
 	}
 	loaded, updated, unchanged, rejected := rep.Counts()
-	head := fmt.Sprintf("**Loaded %d, updated %d, unchanged %d, rejected %d.**", loaded, updated, unchanged, rejected)
+	head := fmt.Sprintf("**Loaded %d, updated %d, unchanged %d, duplicates %d, rejected %d.**",
+		loaded, updated, unchanged, rep.Count(load.StatusDuplicate), rejected)
 	return head + "\n" + strings.Join(lines, "\n")
 }
 
