@@ -24,6 +24,9 @@ type Config struct {
 	// APIURL is the scheme and host REST calls go to instead of
 	// https://discord.com, e.g. a shared rate-limit proxy. Empty means Discord.
 	APIURL string
+	// Shards are the gateway shards this process runs; the zero value runs
+	// every shard of the count Discord recommends.
+	Shards Shards
 
 	// UserRate is how many questions one user may ask per UserRateWindow
 	// (default 5 per minute).
@@ -73,7 +76,7 @@ var ErrNoToken = errors.New("DISCORD_TOKEN is not set: create a bot at https://d
 
 // ConfigFromEnv reads the bot's configuration through getenv (os.Getenv in
 // production): DISCORD_TOKEN (required), DISCORD_GUILD_ID, NEWSBOT_ADMIN_IDS,
-// DISCORD_API_URL, NEWSBOT_USER_RATE ("5/1m"), NEWSBOT_ANSWER_CONCURRENCY,
+// DISCORD_API_URL, DISCORD_SHARDS ("auto", "N" or "I-J/N"), NEWSBOT_USER_RATE ("5/1m"), NEWSBOT_ANSWER_CONCURRENCY,
 // NEWSBOT_ANSWER_QUEUE, NEWSBOT_MAX_QUESTION_CHARS and
 // NEWSBOT_SHUTDOWN_TIMEOUT. It returns ErrNoToken without a token, and an
 // error naming the variable when a value is malformed.
@@ -98,6 +101,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		if _, err := parseAPIURL(cfg.APIURL); err != nil {
 			return Config{}, fmt.Errorf("DISCORD_API_URL: %w", err)
 		}
+	}
+	if v := strings.TrimSpace(getenv("DISCORD_SHARDS")); v != "" {
+		shards, err := ParseShards(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("DISCORD_SHARDS: %w", err)
+		}
+		cfg.Shards = shards
 	}
 	if v := strings.TrimSpace(getenv("NEWSBOT_USER_RATE")); v != "" {
 		n, window, err := parseRate(v)

@@ -76,10 +76,15 @@ type Deps struct {
 
 // Bot is newsbot connected to Discord. Create it with New and start it with Run.
 type Bot struct {
-	cfg     Config
-	deps    Deps
-	log     *slog.Logger
-	session *discordgo.Session
+	cfg  Config
+	deps Deps
+	log  *slog.Logger
+	// session makes the REST calls and is never connected; shards are the
+	// gateway sessions, one per shard this process runs, which take their
+	// token, HTTP client, rate limits and reconnection setting from it.
+	session      *discordgo.Session
+	shards       []*discordgo.Session
+	identifyWait time.Duration // between starting two groups of shards
 
 	commands    map[string]*slashCommand
 	limiter     *rateLimiter
@@ -133,27 +138,27 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Bot, error) {
 		return nil, fmt.Errorf("new discord session: %w", err)
 	}
 	session.Client = client
-	session.Identify.Intents = Intents
 	session.StateEnabled = false
 	// Replies and edits carry their own timeouts; a REST call that Discord
 	// rate-limits waits its turn rather than failing.
 	session.ShouldRetryOnRateLimit = true
 
 	b := &Bot{
-		cfg:         cfg,
-		deps:        deps,
-		log:         log,
-		session:     session,
-		commands:    make(map[string]*slashCommand),
-		limiter:     newRateLimiter(cfg.UserRate, cfg.UserRateWindow, deps.Now),
-		seen:        newSeenSet(4096),
-		pool:        newWorkPool(cfg.Concurrency, cfg.QueueSize),
-		memory:      newMemory(cfg.MemoryTurns, cfg.MemoryTTL, deps.Now),
-		attachments: newAttachmentFetcher(cfg.APIURL, cfg.MaxAttachmentBytes),
-		answers:     newRemembered[feedback.Entry](answerButtonsTTL, maxRemembered, deps.Now),
-		pagers:      newRemembered[pager](pageButtonsTTL, maxRemembered, deps.Now),
-		roles:       newRoleCache(deps.Now),
-		examples:    &exampleCache{now: deps.Now},
+		cfg:          cfg,
+		deps:         deps,
+		log:          log,
+		session:      session,
+		identifyWait: identifyInterval,
+		commands:     make(map[string]*slashCommand),
+		limiter:      newRateLimiter(cfg.UserRate, cfg.UserRateWindow, deps.Now),
+		seen:         newSeenSet(4096),
+		pool:         newWorkPool(cfg.Concurrency, cfg.QueueSize),
+		memory:       newMemory(cfg.MemoryTurns, cfg.MemoryTTL, deps.Now),
+		attachments:  newAttachmentFetcher(cfg.APIURL, cfg.MaxAttachmentBytes),
+		answers:      newRemembered[feedback.Entry](answerButtonsTTL, maxRemembered, deps.Now),
+		pagers:       newRemembered[pager](pageButtonsTTL, maxRemembered, deps.Now),
+		roles:        newRoleCache(deps.Now),
+		examples:     &exampleCache{now: deps.Now},
 	}
 	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
 	b.botID.Store("")
@@ -161,9 +166,6 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Bot, error) {
 	for _, c := range commandTable {
 		b.commands[c.def.Name] = c
 	}
-	session.AddHandler(b.onReady)
-	session.AddHandler(b.onInteraction)
-	session.AddHandler(b.onMessage)
 	return b, nil
 }
 
@@ -193,8 +195,9 @@ func InviteURL(appID string) string {
 	return "https://discord.com/oauth2/authorize?" + q.Encode()
 }
 
-// Run connects to Discord, registers the slash commands and answers until
-// ctx ends. Then it stops taking new work, lets answers in flight finish
+// Run connects to Discord, one gateway session per shard it runs (see
+// Shards), registers the slash commands and answers until ctx ends. Each
+// shard reconnects on its own when its connection drops. Then it stops taking new work, lets answers in flight finish
 // within the shutdown timeout and disconnects; it returns nil after such a
 // graceful shutdown. It returns an error when it cannot connect or register
 // the commands. Run may be called once.
@@ -204,15 +207,15 @@ func (b *Bot) Run(ctx context.Context) error {
 	if !ran {
 		return errors.New("run discord bot: already run")
 	}
-	if err := b.session.Open(); err != nil {
-		b.cancelWork()
-		return fmt.Errorf("connect to Discord: %w", err)
-	}
-	ready := b.session.State.Ready
-	if ready.User == nil || ready.Application == nil || ready.Application.ID == "" {
+	ready, err := b.connect(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			b.shutdown()
+			return nil
+		}
 		b.closeSession()
 		b.cancelWork()
-		return errors.New("connect to Discord: the gateway's READY named no bot user or application")
+		return err
 	}
 	b.botID.Store(ready.User.ID)
 	b.appID.Store(ready.Application.ID)
@@ -260,11 +263,7 @@ func (b *Bot) shutdown() {
 	b.log.Info("disconnected from Discord")
 }
 
-func (b *Bot) closeSession() {
-	if err := b.session.Close(); err != nil {
-		b.log.Warn("close Discord session", "err", err)
-	}
-}
+func (b *Bot) closeSession() { b.closeShards() }
 
 // registerCommands registers every slash command with one bulk overwrite,
 // in the configured server or globally.

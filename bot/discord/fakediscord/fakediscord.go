@@ -7,7 +7,6 @@ package fakediscord
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,8 +19,6 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"github.com/gorilla/websocket"
 )
 
 // The identities the fake gives the bot and its application.
@@ -72,14 +69,12 @@ type Server struct {
 	changed   chan struct{} // closed and replaced on every recorded change
 	calls     []Call
 	files     map[string][]byte
-	identify  json.RawMessage
-	conn      *websocket.Conn
-	connMu    sync.Mutex // serializes writes to conn
-	seq       int64
 	sentAt    map[string]time.Time // interaction ID → when it was dispatched
 	deferLags map[string]time.Duration
 	originals map[string]string           // interaction token → its response's message ID
 	roles     map[string][]map[string]any // guild ID → its roles
+
+	gw gateway
 
 	nextID atomic.Int64
 }
@@ -97,19 +92,19 @@ func New(tb testing.TB) *Server {
 		roles:     make(map[string][]map[string]any),
 	}
 	s.nextID.Store(200000000000000000)
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	s.URL = s.srv.URL
+	s.gw.init()
+	// The URL is known before the server serves, so handlers read it
+	// without a race.
+	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = "http://" + s.srv.Listener.Addr().String()
+	s.srv.Start()
 	tb.Cleanup(s.Close)
 	return s
 }
 
-// Close disconnects the bot and stops the server.
+// Close disconnects the bot's every shard and stops the server.
 func (s *Server) Close() {
-	s.connMu.Lock()
-	if s.conn != nil {
-		s.conn.Close()
-	}
-	s.connMu.Unlock()
+	s.gw.closeAll()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
@@ -173,13 +168,6 @@ func describe(calls []Call) string {
 	return b.String()
 }
 
-// Identify returns the IDENTIFY payload the bot sent, or nil before it did.
-func (s *Server) Identify() json.RawMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.identify
-}
-
 // DeferLag returns how long after its dispatch the interaction was
 // acknowledged, and whether it was.
 func (s *Server) DeferLag(interactionID string) (time.Duration, bool) {
@@ -187,115 +175,6 @@ func (s *Server) DeferLag(interactionID string) (time.Duration, bool) {
 	defer s.mu.Unlock()
 	d, ok := s.deferLags[interactionID]
 	return d, ok
-}
-
-// Dispatch sends a gateway event (op 0) of type t with data to the bot.
-func (s *Server) Dispatch(t string, data any) error {
-	raw, err := json.Marshal(data)
-	if err != nil {
-		return fmt.Errorf("dispatch %s: %w", t, err)
-	}
-	s.connMu.Lock()
-	defer s.connMu.Unlock()
-	if s.conn == nil {
-		return errors.New("dispatch " + t + ": no bot connected")
-	}
-	s.seq++
-	if t == "INTERACTION_CREATE" {
-		var in struct {
-			ID string `json:"id"`
-		}
-		if json.Unmarshal(raw, &in) == nil {
-			s.mu.Lock()
-			if _, ok := s.sentAt[in.ID]; !ok {
-				s.sentAt[in.ID] = time.Now()
-			}
-			s.mu.Unlock()
-		}
-	}
-	frame := map[string]any{"op": 0, "s": s.seq, "t": t, "d": json.RawMessage(raw)}
-	if err := s.conn.WriteJSON(frame); err != nil {
-		return fmt.Errorf("dispatch %s: %w", t, err)
-	}
-	return nil
-}
-
-var upgrader = websocket.Upgrader{}
-
-// serveGateway speaks the gateway: HELLO, then IDENTIFY from the bot, READY,
-// then heartbeat acknowledgements while the bot stays connected.
-func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
-	conn, err := upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		s.tb.Logf("fake Discord: upgrade gateway: %v", err)
-		return
-	}
-	defer conn.Close()
-	write := func(v any) error {
-		s.connMu.Lock()
-		defer s.connMu.Unlock()
-		return conn.WriteJSON(v)
-	}
-	if err := write(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": 41250}}); err != nil {
-		return
-	}
-	var frame struct {
-		Op int             `json:"op"`
-		D  json.RawMessage `json:"d"`
-	}
-	if err := conn.ReadJSON(&frame); err != nil || frame.Op != 2 {
-		s.tb.Logf("fake Discord: expected IDENTIFY (op 2), got op %d, err %v", frame.Op, err)
-		return
-	}
-	var id struct {
-		Token string `json:"token"`
-	}
-	if json.Unmarshal(frame.D, &id) != nil || id.Token != "Bot "+Token {
-		conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
-		return
-	}
-	s.mu.Lock()
-	s.identify = slices.Clone(frame.D)
-	s.mu.Unlock()
-	s.connMu.Lock()
-	s.seq = 1
-	s.conn = conn
-	err = conn.WriteJSON(map[string]any{"op": 0, "s": 1, "t": "READY", "d": map[string]any{
-		"v":           9,
-		"session_id":  "fake-session",
-		"user":        map[string]any{"id": BotID, "username": BotName, "discriminator": "0", "bot": true},
-		"application": map[string]any{"id": AppID, "flags": 0},
-		"guilds":      []any{},
-	}})
-	s.connMu.Unlock()
-	if err != nil {
-		return
-	}
-	s.mu.Lock()
-	s.notifyLocked()
-	s.mu.Unlock()
-	for {
-		if err := conn.ReadJSON(&frame); err != nil {
-			s.connMu.Lock()
-			if s.conn == conn {
-				s.conn = nil
-			}
-			s.connMu.Unlock()
-			return
-		}
-		if frame.Op == 1 {
-			if err := write(map[string]any{"op": 11}); err != nil {
-				return
-			}
-		}
-	}
-}
-
-// Connected reports whether a bot has identified and is connected.
-func (s *Server) Connected() bool {
-	s.connMu.Lock()
-	defer s.connMu.Unlock()
-	return s.conn != nil
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -363,8 +242,10 @@ func (s *Server) route(r *http.Request, path string, body []byte) (int, any) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	method := r.Method
 	switch {
-	case method == "GET" && (path == "/gateway" || path == "/gateway/bot"):
-		return http.StatusOK, map[string]any{"url": "ws" + strings.TrimPrefix(s.URL, "http") + "/gateway"}
+	case method == "GET" && path == "/gateway":
+		return http.StatusOK, map[string]any{"url": s.gatewayURL()}
+	case method == "GET" && path == "/gateway/bot":
+		return http.StatusOK, s.gatewayBot()
 	case method == "PUT" && len(parts) >= 3 && parts[0] == "applications" && parts[len(parts)-1] == "commands":
 		var cmds []map[string]any
 		if err := json.Unmarshal(body, &cmds); err != nil {
