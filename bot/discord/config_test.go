@@ -2,6 +2,7 @@ package discord
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
@@ -45,6 +46,9 @@ func TestConfigFromEnv(t *testing.T) {
 		{"ErrRatePeriod", with("NEWSBOT_USER_RATE", "5/soon"), Config{}, "NEWSBOT_USER_RATE"},
 		{"ErrConcurrency", with("NEWSBOT_ANSWER_CONCURRENCY", "0"), Config{}, "NEWSBOT_ANSWER_CONCURRENCY"},
 		{"ErrShutdown", with("NEWSBOT_SHUTDOWN_TIMEOUT", "20"), Config{}, "NEWSBOT_SHUTDOWN_TIMEOUT"},
+		{"ShardsAuto", with("DISCORD_SHARDS", "auto"), Config{Token: "tok"}, ""},
+		{"ShardsRange", with("DISCORD_SHARDS", "1-1/2"), Config{Token: "tok", Shards: Shards{Count: 2, First: 1, Last: 1}}, ""},
+		{"ErrShards", with("DISCORD_SHARDS", "2/1"), Config{}, `DISCORD_SHARDS: "2/1"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ConfigFromEnv(func(k string) string { return tc.env[k] })
@@ -107,3 +111,47 @@ func TestNewRequiresTokenAndDependencies(t *testing.T) {
 		})
 	}
 }
+
+func TestParseShards(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, in string
+		want     Shards
+		wantErr  string
+	}{
+		{"OKEmpty", "", Shards{}, ""},
+		{"OKAuto", " Auto ", Shards{}, ""},
+		{"OKCount", "4", Shards{Count: 4, First: 0, Last: 3}, ""},
+		{"OKRange", "0-1/4", Shards{Count: 4, First: 0, Last: 1}, ""},
+		{"OKOne", "1-1/2", Shards{Count: 2, First: 1, Last: 1}, ""},
+		{"OKSpaces", " 2 - 3 / 4 ", Shards{Count: 4, First: 2, Last: 3}, ""},
+		{"ErrWord", "many", Shards{}, "not a shard count"},
+		{"ErrZero", "0", Shards{}, "1 to 65536"},
+		{"ErrNegative", "-2", Shards{}, "not a shard count"},
+		{"ErrHuge", "1000000", Shards{}, "1 to 65536"},
+		{"ErrNoRange", "1/2", Shards{}, "range I-J"},
+		{"ErrBackwards", "3-1/4", Shards{}, "after its last"},
+		{"ErrPastCount", "1-2/2", Shards{}, "from 0 to 1"},
+		{"ErrCount", "0-1/x", Shards{}, "after / is not a number"},
+		{"ErrZeroCount", "0-0/0", Shards{}, "1 to 65536"},
+		{"ErrIDs", "a-b/2", Shards{}, "not two shard IDs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseShards(tc.in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), strconvQuote(tc.in)) {
+					t.Fatalf("ParseShards(%q) err = %v, want one quoting the value and mentioning %q", tc.in, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("ParseShards(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+			}
+			if back, err := ParseShards(got.String()); err != nil || back != got {
+				t.Errorf("ParseShards(%q.String() = %q) = %+v, %v; want it back", tc.in, got.String(), back, err)
+			}
+		})
+	}
+}
+
+func strconvQuote(s string) string { return fmt.Sprintf("%q", strings.TrimSpace(s)) }

@@ -51,8 +51,9 @@ type harness struct {
 // startBot starts a bot on a fake Discord with cfg and deps (the Library
 // defaults to store) and waits until it has registered its commands. The
 // bot is stopped, and every message it sent checked for allowed mentions,
-// when the test ends. ctx, when not nil, is the context Run gets.
-func startBot(t *testing.T, ctx context.Context, cfg Config, deps Deps, store *knowledge.Store) *harness {
+// when the test ends. ctx, when not nil, is the context Run gets; setup
+// functions, when given, see the fake and the bot before it runs.
+func startBot(t *testing.T, ctx context.Context, cfg Config, deps Deps, store *knowledge.Store, setup ...func(*fakediscord.Server, *Bot)) *harness {
 	t.Helper()
 	fake := fakediscord.New(t)
 	cfg.Token = fakediscord.Token
@@ -65,6 +66,9 @@ func startBot(t *testing.T, ctx context.Context, cfg Config, deps Deps, store *k
 		t.Fatalf("New: %v", err)
 	}
 	b.session.ShouldReconnectOnError = false
+	for _, f := range setup {
+		f(fake, b)
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
