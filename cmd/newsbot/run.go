@@ -83,14 +83,20 @@ func runBot(ctx context.Context, a *app) error {
 	}
 
 	// Feeds and retention work in the background and stop with the bot;
-	// they never hold up an answer.
+	// they never hold up an answer. When processes split the bot's shards
+	// over one database, the one that runs shard 0 does this work for all.
 	background, stopBackground := context.WithCancel(ctx)
-	followed.Run(background, interval)
 	retained := make(chan struct{})
-	go func() {
-		defer close(retained)
-		keepRetention(background, a, st, retention)
-	}()
+	if cfg.Shards.First == 0 {
+		followed.Run(background, interval)
+		go func() {
+			defer close(retained)
+			keepRetention(background, a, st, retention)
+		}()
+	} else {
+		a.log.Info("feeds and retention are left to the process that runs shard 0", "shards", cfg.Shards.String())
+		close(retained)
+	}
 
 	err = b.Run(ctx)
 	stopBackground()

@@ -98,9 +98,10 @@ func TestRunConfigErrors(t *testing.T) {
 		{"BadAdmins", map[string]string{"DISCORD_TOKEN": "t", "NEWSBOT_ADMIN_IDS": "alice"}, "NEWSBOT_ADMIN_IDS"},
 		{"BadInterval", map[string]string{"DISCORD_TOKEN": "t", "NEWSBOT_FEED_INTERVAL": "often"}, "NEWSBOT_FEED_INTERVAL"},
 		{"BadRetention", map[string]string{"DISCORD_TOKEN": "t", "NEWSBOT_RETENTION": "3 months"}, "NEWSBOT_RETENTION"},
+		{"BadShards", map[string]string{"DISCORD_TOKEN": "t", "DISCORD_SHARDS": "2-3/3"}, `DISCORD_SHARDS: "2-3/3"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"DISCORD_TOKEN", "NEWSBOT_ADMIN_IDS", "NEWSBOT_FEED_INTERVAL", "NEWSBOT_RETENTION", "DISCORD_API_URL", "DISCORD_GUILD_ID"} {
+			for _, k := range []string{"DISCORD_TOKEN", "NEWSBOT_ADMIN_IDS", "NEWSBOT_FEED_INTERVAL", "NEWSBOT_RETENTION", "DISCORD_API_URL", "DISCORD_GUILD_ID", "DISCORD_SHARDS"} {
 				t.Setenv(k, tc.env[k])
 			}
 			code, _, stderr := askRun(t, "", "--db", t.TempDir()+"/x.db", "run")

@@ -2,7 +2,9 @@
 // gateway websocket on 127.0.0.1, speaking Discord's wire protocol closely
 // enough for a real discordgo Session. It records every REST call so tests
 // can assert on method, path and JSON body, and it pushes gateway events
-// (slash commands, messages) to the connected bot.
+// (slash commands, messages) to the connected bot: to the shard Discord
+// would send each to, when the bot runs several (GET /gateway/bot says how
+// many it recommends). Shards identify, resume and reconnect as on Discord.
 package fakediscord
 
 import (
