@@ -196,11 +196,12 @@ func InviteURL(appID string) string {
 }
 
 // Run connects to Discord, one gateway session per shard it runs (see
-// Shards), registers the slash commands and answers until ctx ends. Each
-// shard reconnects on its own when its connection drops. Then it stops taking new work, lets answers in flight finish
-// within the shutdown timeout and disconnects; it returns nil after such a
-// graceful shutdown. It returns an error when it cannot connect or register
-// the commands. Run may be called once.
+// Shards), registers the slash commands and answers until ctx ends; each
+// shard reconnects on its own when its connection drops. Then it stops
+// taking new work, lets answers in flight finish within the shutdown
+// timeout and disconnects; it returns nil after such a graceful shutdown.
+// It returns an error when it cannot connect or register the commands. Run
+// may be called once.
 func (b *Bot) Run(ctx context.Context) error {
 	ran := false
 	b.runOnce.Do(func() { ran = true })
@@ -213,14 +214,14 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.shutdown()
 			return nil
 		}
-		b.closeSession()
+		b.closeShards()
 		b.cancelWork()
 		return err
 	}
 	b.botID.Store(ready.User.ID)
 	b.appID.Store(ready.Application.ID)
 	if err := b.registerCommands(); err != nil {
-		b.closeSession()
+		b.closeShards()
 		b.cancelWork()
 		return err
 	}
@@ -248,7 +249,7 @@ func (b *Bot) shutdown() {
 	b.pool.close()
 	closed := make(chan struct{})
 	go func() {
-		b.closeSession()
+		b.closeShards()
 		close(closed)
 	}()
 	if !b.pool.wait(b.cfg.ShutdownTimeout) {
@@ -262,8 +263,6 @@ func (b *Bot) shutdown() {
 	<-closed
 	b.log.Info("disconnected from Discord")
 }
-
-func (b *Bot) closeSession() { b.closeShards() }
 
 // registerCommands registers every slash command with one bulk overwrite,
 // in the configured server or globally.
