@@ -4,7 +4,6 @@ package knowledge
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"testing"
 )
@@ -16,28 +15,7 @@ import (
 func TestMigrateToOrigins(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	migrate := func(names ...string) {
-		for _, name := range names {
-			body, err := migrations.ReadFile("migrations/" + name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := db.ExecContext(ctx, string(body)); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			if _, err := db.ExecContext(ctx, `INSERT INTO migrations VALUES (?, 0)`, "migrations/"+name); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	migrate("0001_articles.sql", "0002_feeds.sql", "0003_feed_item_failures.sql", "0004_sentence_vocabulary.sql")
+	db := newOldDatabase(t, path, "0001_articles.sql", "0002_feeds.sql", "0003_feed_item_failures.sql", "0004_sentence_vocabulary.sql")
 	old := []struct {
 		a      Article
 		source string
@@ -49,22 +27,10 @@ func TestMigrateToOrigins(t *testing.T) {
 	for i, o := range old {
 		a := o.a
 		a.ID = ContentHash(a)[:12]
-		if _, err := db.ExecContext(ctx, `INSERT INTO articles (pk, id, title, source, key_points, body, content_hash, loaded_at, updated_at)
-			VALUES (?, ?, ?, ?, '[]', ?, ?, 0, 0)`, i+1, a.ID, a.Title, o.source, a.Body, ContentHash(a)); err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range Split(a) {
-			if _, err := db.ExecContext(ctx, `INSERT INTO sentences (id, article, position, key_point, text) VALUES (?, ?, ?, ?, ?)`,
-				s.ID, i+1, s.Position, s.KeyPoint, s.Text); err != nil {
-				t.Fatal(err)
-			}
-		}
+		db.put(i+1, a, o.source)
 	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO sentences_fts (rowid, text) SELECT pk, text FROM sentences`); err != nil {
-		t.Fatal(err)
-	}
-	migrate("0005_article_text.sql") // indexes the articles as the previous version did
-	db.Close()
+	db.migrate("0005_article_text.sql") // the article index, as the previous version built it
+	db.close()
 
 	st, err := Open(ctx, path)
 	if err != nil {

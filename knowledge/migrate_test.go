@@ -4,9 +4,7 @@ package knowledge
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -16,50 +14,11 @@ import (
 func TestMigrateFromPreviousSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"0001_articles.sql", "0002_feeds.sql", "0003_feed_item_failures.sql", "0004_sentence_vocabulary.sql"} {
-		body, err := migrations.ReadFile("migrations/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.ExecContext(ctx, string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO migrations VALUES (?, 0)`, "migrations/"+name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	old := []Article{
-		{ID: "quay", Title: "Quay repairs", KeyPoints: []string{"The quay reopens in May."},
-			Body: "Divers inspected the quay walls. Repairs cost four million. The harbour master approved the plan. Work starts on Monday."},
-		{ID: "fair", Title: "Autumn fair", Body: "The autumn fair drew record crowds. Pumpkins sold out by noon."},
-	}
-	for i, a := range old {
-		kp := `["` + strings.Join(a.KeyPoints, `","`) + `"]`
-		if len(a.KeyPoints) == 0 {
-			kp = `[]`
-		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO articles (pk, id, title, source, key_points, body, content_hash, loaded_at, updated_at)
-			VALUES (?, ?, ?, 'old', ?, ?, ?, 0, 0)`, i+1, a.ID, a.Title, kp, a.Body, ContentHash(a)); err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range Split(a) {
-			if _, err := db.ExecContext(ctx, `INSERT INTO sentences (id, article, position, key_point, text) VALUES (?, ?, ?, ?, ?)`,
-				s.ID, i+1, s.Position, s.KeyPoint, s.Text); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO sentences_fts (rowid, text) SELECT pk, text FROM sentences`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	old := newOldDatabase(t, path, "0001_articles.sql", "0002_feeds.sql", "0003_feed_item_failures.sql", "0004_sentence_vocabulary.sql")
+	old.put(1, Article{ID: "quay", Title: "Quay repairs", KeyPoints: []string{"The quay reopens in May."},
+		Body: "Divers inspected the quay walls. Repairs cost four million. The harbour master approved the plan. Work starts on Monday."}, "old")
+	old.put(2, Article{ID: "fair", Title: "Autumn fair", Body: "The autumn fair drew record crowds. Pumpkins sold out by noon."}, "old")
+	old.close()
 
 	type report struct {
 		task        string
