@@ -59,6 +59,8 @@ type rankedArticle struct {
 // query reads every article of every term, except, in a large store, the
 // terms that more than half its articles hold: there each weighs less than a
 // tenth of a rare word, and their posting lists are the costliest to read.
+// The store holds total articles, at version (see termCache, which keeps
+// common forms' scores from one search to the next).
 func bestArticles(ctx context.Context, q querier, cache *termCache, version int64, total int, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
 	stmt, err := q.PrepareContext(ctx, `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`)
 	if err != nil {
