@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -31,19 +30,7 @@ func TestFeedbackFromDiscordBecomesAQuestionSet(t *testing.T) {
 	t.Setenv("NEWSBOT_RETENTION", "")
 	db := askDB(t, askArticles...)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	exit := make(chan int, 1)
-	go func() { exit <- run(ctx, []string{"--db", db, "run"}, strings.NewReader(""), &stdout, &stderr) }()
-	fake.WaitFor(15*time.Second, "command registration", func(calls []fakediscord.Call) bool {
-		for _, c := range calls {
-			if c.Method == "PUT" {
-				return true
-			}
-		}
-		return false
-	})
+	bot := startRun(t, fake, db)
 	const guild, channel, asker, other = "300000000000000001", "700000000000000001", "600000000000000001", "600000000000000002"
 	in, err := fake.SlashCommand(fakediscord.Interaction{
 		Command: "ask", GuildID: guild, ChannelID: channel, UserID: asker,
@@ -91,15 +78,7 @@ func TestFeedbackFromDiscordBecomesAQuestionSet(t *testing.T) {
 			return false
 		})
 	}
-	cancel()
-	select {
-	case code := <-exit:
-		if code != 0 {
-			t.Fatalf("newsbot run exited %d\n%s", code, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("newsbot run did not stop")
-	}
+	bot.stop()
 
 	code, out, errOut := askRun(t, "", "--db", db, "feedback", "--json")
 	if code != 0 {

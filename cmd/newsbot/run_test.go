@@ -25,25 +25,7 @@ func TestRunAnswersOnDiscordAndStopsCleanly(t *testing.T) {
 	t.Setenv("NEWSBOT_RETENTION", "")
 	db := askDB(t, askArticles...)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	exit := make(chan int, 1)
-	go func() { exit <- run(ctx, []string{"--db", db, "run"}, strings.NewReader(""), &stdout, &stderr) }()
-
-	fake.WaitFor(15*time.Second, "command registration", func(calls []fakediscord.Call) bool {
-		select {
-		case code := <-exit:
-			t.Fatalf("newsbot run exited %d before registering commands", code)
-		default:
-		}
-		for _, c := range calls {
-			if c.Method == "PUT" && c.Path == "/applications/"+fakediscord.AppID+"/guilds/300000000000000001/commands" {
-				return true
-			}
-		}
-		return false
-	})
+	bot := startRun(t, fake, db)
 	in, err := fake.SlashCommand(fakediscord.Interaction{
 		Command: "ask", GuildID: "300000000000000001",
 		Options: []fakediscord.Option{{Name: "question", Type: fakediscord.OptionString, Value: "Who will represent Sweden at the Geneva talks?"}},
@@ -60,15 +42,7 @@ func TestRunAnswersOnDiscordAndStopsCleanly(t *testing.T) {
 		}
 		return false
 	})
-	cancel()
-	select {
-	case code := <-exit:
-		if code != 0 {
-			t.Errorf("newsbot run exited %d after a graceful shutdown, want 0\n%s", code, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("newsbot run did not stop")
-	}
+	bot.stop()
 	var answer struct {
 		Content string `json:"content"`
 	}
@@ -82,8 +56,8 @@ func TestRunAnswersOnDiscordAndStopsCleanly(t *testing.T) {
 	if !strings.Contains(answer.Content, "“Foreign Minister Anna Berg will represent Sweden at the Geneva energy talks.”") {
 		t.Errorf("answer = %q, want a cited extract naming Anna Berg", answer.Content)
 	}
-	if want := "newsbot-test is online. Invite it to a server: https://discord.com/oauth2/authorize?client_id=" + fakediscord.AppID; !strings.Contains(stdout.String(), want) {
-		t.Errorf("stdout = %q, want %q", stdout.String(), want)
+	if want := "newsbot-test is online. Invite it to a server: https://discord.com/oauth2/authorize?client_id=" + fakediscord.AppID; !strings.Contains(bot.stdout.String(), want) {
+		t.Errorf("stdout = %q, want %q", bot.stdout.String(), want)
 	}
 }
 
@@ -132,5 +106,56 @@ func TestRetentionFromEnv(t *testing.T) {
 				t.Errorf("retentionFromEnv(%q) = %v, %v; want %v, wantErr %v", tc.in, got, err, tc.want, tc.wantErr)
 			}
 		})
+	}
+}
+
+// runningBot is `newsbot run` going in the test's process.
+type runningBot struct {
+	t      *testing.T
+	cancel context.CancelFunc
+	exit   chan int
+	stdout *bytes.Buffer
+	stderr *bytes.Buffer
+}
+
+// startRun starts `newsbot run` on db against fake, and waits until it has
+// registered its commands in the test server. The environment must already
+// point it at fake.
+func startRun(t *testing.T, fake *fakediscord.Server, db string) *runningBot {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	bot := &runningBot{t: t, cancel: cancel, exit: make(chan int, 1), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	go func() {
+		bot.exit <- run(ctx, []string{"--db", db, "run"}, strings.NewReader(""), bot.stdout, bot.stderr)
+	}()
+	fake.WaitFor(15*time.Second, "command registration", func(calls []fakediscord.Call) bool {
+		select {
+		case code := <-bot.exit:
+			t.Fatalf("newsbot run exited %d before registering commands\n%s", code, bot.stderr.String())
+		default:
+		}
+		for _, c := range calls {
+			if c.Method == "PUT" && c.Path == "/applications/"+fakediscord.AppID+"/guilds/300000000000000001/commands" {
+				return true
+			}
+		}
+		return false
+	})
+	return bot
+}
+
+// stop ends the bot's context and checks that it exits 0 within 30 s, as
+// after SIGTERM.
+func (b *runningBot) stop() {
+	b.t.Helper()
+	b.cancel()
+	select {
+	case code := <-b.exit:
+		if code != 0 {
+			b.t.Errorf("newsbot run exited %d after a graceful shutdown, want 0\n%s", code, b.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		b.t.Fatal("newsbot run did not stop")
 	}
 }
