@@ -3,7 +3,6 @@
 package knowledge_test
 
 import (
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"newsbot/knowledge"
+	"newsbot/knowledge/knowledgetest"
 )
 
 // TestOpenExistingNeverCreates: without a file there, OpenExisting fails
@@ -44,20 +44,7 @@ func TestOpenCurrentBesideWriter(t *testing.T) {
 	mustPut(t, st, knowledge.Article{ID: "quay", Title: "Quay repairs", Body: "Divers inspected the quay walls."})
 	st.Close()
 
-	writer, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer writer.Close()
-	conn, err := writer.Conn(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(t.Context(), `BEGIN IMMEDIATE`); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(t.Context(), `ROLLBACK`)
+	knowledgetest.HoldWrite(t, path)
 
 	for name, open := range map[string]func() (*knowledge.Store, error){
 		"Open":         func() (*knowledge.Store, error) { return knowledge.Open(t.Context(), path) },

@@ -21,6 +21,7 @@ import (
 
 	"newsbot/bot/discord/fakediscord"
 	"newsbot/knowledge"
+	"newsbot/knowledge/knowledgetest"
 )
 
 var (
@@ -229,20 +230,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 func TestReadBesideWrite(t *testing.T) {
 	askClearEnv(t)
 	db := askDB(t, askArticles...)
-	writer, err := sql.Open("sqlite3", "file:"+db+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer writer.Close()
-	conn, err := writer.Conn(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(t.Context(), `BEGIN IMMEDIATE`); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(context.Background(), `ROLLBACK`)
+	conn := knowledgetest.HoldWrite(t, db)
 	if _, err := conn.ExecContext(t.Context(), `INSERT INTO migrations (name, applied_at) VALUES ('held by a writer', 0)`); err != nil {
 		t.Fatal(err)
 	}
@@ -473,20 +461,7 @@ func TestLoadRefusesOtherURLSchemes(t *testing.T) {
 func TestBackupCommand(t *testing.T) {
 	askClearEnv(t)
 	db := askDB(t, askArticles...)
-	writer, err := sql.Open("sqlite3", "file:"+db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer writer.Close()
-	conn, err := writer.Conn(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(t.Context(), `BEGIN IMMEDIATE`); err != nil {
-		t.Fatal(err)
-	}
-	defer conn.ExecContext(context.Background(), `ROLLBACK`)
+	knowledgetest.HoldWrite(t, db)
 
 	dir := t.TempDir()
 	r := runBinary(t, dir, time.Minute, "", nil, "backup", "copy.db", "--db", db)
