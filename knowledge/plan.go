@@ -21,16 +21,16 @@ type queryTerm struct {
 	// prefix, for a word read as an indexed one it nearly spells, is that
 	// indexed stem: sentence words that begin with it match.
 	prefix string
-	// How many sentences and articles hold it, and the inverse document
-	// frequency over sentences.
-	sentences, articles int
-	sentenceIDF         float64
+	// How many articles hold it, and its inverse document frequency over
+	// sentences.
+	articles    int
+	sentenceIDF float64
 }
 
 // queryPlan is what the indexes know of a query's terms.
 type queryPlan struct {
-	terms               []queryTerm
-	sentences, articles int // how many the store holds (by largest key)
+	terms     []queryTerm
+	sentences int // how many the store holds (by largest key)
 }
 
 // idf is BM25's inverse document frequency of a term in n of total documents.
@@ -48,7 +48,7 @@ func plan(ctx context.Context, conn *sql.Conn, cache *statCache, version int64, 
 	if err != nil {
 		return queryPlan{}, err
 	}
-	p := queryPlan{sentences: int(sentences), articles: int(articles)}
+	p := queryPlan{sentences: int(sentences)}
 	for _, st := range stats {
 		stems := make([]string, len(st.forms))
 		for j, f := range st.forms {
@@ -56,7 +56,7 @@ func plan(ctx context.Context, conn *sql.Conn, cache *statCache, version int64, 
 		}
 		p.terms = append(p.terms, queryTerm{
 			forms: st.forms, stems: stems, prefix: st.respelled,
-			sentences: st.sentences, articles: st.articles,
+			articles:    st.articles,
 			sentenceIDF: idf(st.sentences, max(int(sentences), st.sentences)),
 		})
 	}
