@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,35 +60,37 @@ type rankedArticle struct {
 // query reads every article of every term, except, in a large store, the
 // terms that more than half its articles hold: there each weighs less than a
 // tenth of a rare word, and their posting lists are the costliest to read.
-// The store holds total articles, at version (see termCache, which keeps
-// common forms' scores from one search to the next).
-func bestArticles(ctx context.Context, q querier, cache *termCache, version int64, total int, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
-	stmt, err := q.PrepareContext(ctx, `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`)
-	if err != nil {
-		return nil, fmt.Errorf("match articles: %w", err)
-	}
-	defer stmt.Close()
+// Of the common terms it reads, it scores only the articles that could
+// still reach the pool with them (see readCostly). The store holds total
+// articles, at version (see termCache, which keeps common forms' scores
+// from one search to the next).
+func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
 	read := slices.DeleteFunc(slices.Clone(p.terms), func(t queryTerm) bool {
-		return t.articles == 0 || t.articles*commonShare > total && t.articles > commonArticles
+		return t.articles == 0 || t.articles*commonShare > r.total && t.articles > commonArticles
 	})
 	if len(read) == 0 {
 		// Only common words: they still rank articles by how they use them.
 		read = slices.DeleteFunc(slices.Clone(p.terms), func(t queryTerm) bool { return t.articles == 0 })
 	}
-	scores := map[int64]float64{}
-	for _, t := range read {
-		weight := idf(t.articles, max(total, t.articles))
-		for _, form := range t.forms {
-			if err := termScores(ctx, stmt, cache, version, form, total, weight, scores); err != nil {
-				return nil, err
-			}
-		}
-	}
 	if !opts.AsOf.IsZero() {
-		if err := leaveOutPublishedAfter(ctx, q, opts.AsOf.Add(asOfSlack), scores); err != nil {
+		if err := r.leaveOutPublishedAfter(ctx, q, opts.AsOf.Add(asOfSlack)); err != nil {
 			return nil, err
 		}
 	}
+	var costly []queryTerm
+	for _, t := range read {
+		if r.costly(t) {
+			costly = append(costly, t)
+			continue
+		}
+		if err := r.addTerm(ctx, t, nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.readCostly(ctx, costly); err != nil {
+		return nil, err
+	}
+	scores := r.scores
 	if len(scores) == 0 {
 		return nil, nil
 	}
@@ -113,6 +116,195 @@ func bestArticles(ctx context.Context, q querier, cache *termCache, version int6
 	})
 	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
 	return out[:min(n, len(out))], nil
+}
+
+// articleReader sums the BM25 scores of query terms over the articles of a
+// store that holds total articles, at version.
+type articleReader struct {
+	all, some, count *sql.Stmt // see newArticleReader
+	cache            *termCache
+	version          int64
+	total            int
+	// costlyFrom is how many articles must hold a term, none of whose forms
+	// is cached, for it to be read by readCostly; 0 reads every term in full.
+	costlyFrom int
+	scores     map[int64]float64
+	// left are the articles left out whatever they score.
+	left map[int64]bool
+}
+
+// newArticleReader prepares the queries of an articleReader on q. Its
+// caller closes it.
+func newArticleReader(ctx context.Context, q querier, cache *termCache, version int64, total, costlyFrom int) (*articleReader, error) {
+	r := &articleReader{cache: cache, version: version, total: total, costlyFrom: costlyFrom, scores: map[int64]float64{}}
+	const score = `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`
+	for _, s := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&r.all, score},
+		// The unary + keeps FTS5 from looking each article up on its own:
+		// it reads the form's list once, and scores only the articles named.
+		{&r.some, score + ` AND +rowid IN (SELECT value FROM json_each(?))`},
+		{&r.count, `SELECT count(*) FROM article_text WHERE article_text MATCH ?`},
+	} {
+		stmt, err := q.PrepareContext(ctx, s.query)
+		if err != nil {
+			r.Close()
+			return nil, fmt.Errorf("match articles: %w", err)
+		}
+		*s.stmt = stmt
+	}
+	return r, nil
+}
+
+// Close releases r's queries.
+func (r *articleReader) Close() {
+	for _, s := range []*sql.Stmt{r.all, r.some, r.count} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// costlyArticles is how many articles hold a word that is costly to score
+// in all of them: reading its list takes a millisecond or more.
+const costlyArticles = 1_000
+
+// ftsK1 is FTS5's BM25 k1: the term frequency part of bm25() stays below
+// ftsK1+1 however often a form appears.
+const ftsK1 = 1.2
+
+// weight is t's inverse document frequency, by which its term frequency
+// parts are weighted.
+func (r *articleReader) weight(t queryTerm) float64 {
+	return idf(t.articles, max(r.total, t.articles))
+}
+
+// bound is the most t can add to an article's score: one term frequency
+// part, at its limit, for each of its forms.
+func (r *articleReader) bound(t queryTerm) float64 {
+	return r.weight(t) * (ftsK1 + 1) * float64(len(t.forms))
+}
+
+// costly reports whether t is held by so many articles that scoring every
+// one of them is worth avoiding, and none of its forms' scores are cached.
+func (r *articleReader) costly(t queryTerm) bool {
+	if r.costlyFrom <= 0 || t.articles < r.costlyFrom {
+		return false
+	}
+	for _, f := range t.forms {
+		if _, ok := r.cache.get(f, r.version); ok {
+			return false
+		}
+	}
+	return true
+}
+
+// readCostly adds the costly terms to the scores without changing the
+// pool: a term is read in full while the articles that hold it could reach
+// the pool on it and the other unread ones alone — when their bounds add
+// up to at least the pool's floor so far, the articlePool-th best score,
+// which reading more only raises. The most a term can add first. What is
+// left adds to only the articles already scored that could still reach
+// that floor (MaxScore); no other article can, so the pool, its order and
+// its scores are those of reading everything.
+func (r *articleReader) readCostly(ctx context.Context, costly []queryTerm) error {
+	slices.SortFunc(costly, func(a, b queryTerm) int { return cmp.Compare(r.bound(a), r.bound(b)) })
+	for len(costly) > 0 {
+		rest := 0.0
+		for _, t := range costly {
+			rest += r.bound(t)
+		}
+		floor := 0.0
+		if len(r.scores) >= articlePool {
+			floor = poolFloor(r.scores, articlePool)
+		}
+		// A margin for sums that add the same parts in another order.
+		floor *= 1 - 1e-9
+		if rest < floor {
+			var some []int64
+			for pk, sc := range r.scores {
+				if sc+rest >= floor {
+					some = append(some, pk)
+				}
+			}
+			for _, t := range costly {
+				if err := r.addTerm(ctx, t, some); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		last := len(costly) - 1
+		if err := r.addTerm(ctx, costly[last], nil); err != nil {
+			return err
+		}
+		costly = costly[:last]
+	}
+	return nil
+}
+
+// addTerm adds, for each article that holds a form of t, t's weight times
+// the form's BM25 term frequency part to the scores: for every such article
+// when some is nil, else only for those of some. A common form's scores come
+// from the cache while the articles are as they were at its version.
+func (r *articleReader) addTerm(ctx context.Context, t queryTerm, some []int64) error {
+	weight := r.weight(t)
+	for _, form := range t.forms {
+		var hits []termHit
+		var n int
+		if cached, ok := r.cache.get(form, r.version); ok {
+			hits, n = cached, len(cached)
+		} else if some == nil {
+			var err error
+			if hits, err = readTermScores(ctx, r.all, form); err != nil {
+				return err
+			}
+			r.cache.put(form, r.version, hits)
+			n = len(hits)
+		} else {
+			if len(some) == 0 {
+				continue
+			}
+			var err error
+			if hits, err = readTermScores(ctx, r.some, form, pkList(some)); err != nil {
+				return err
+			}
+			if err := r.count.QueryRowContext(ctx, ftsQuery([]string{form})).Scan(&n); err != nil {
+				return fmt.Errorf("match articles: %w", err)
+			}
+		}
+		// FTS5's inverse document frequency of the form, as bm25() computes
+		// it from the n articles that hold it.
+		ftsIDF := math.Log((float64(r.total) - float64(n) + 0.5) / (float64(n) + 0.5))
+		if ftsIDF <= 0 {
+			ftsIDF = 1e-6
+		}
+		for _, h := range hits {
+			if r.left[h.pk] {
+				continue
+			}
+			if _, scored := r.scores[h.pk]; some != nil && !scored {
+				continue // a cached form's other articles
+			}
+			r.scores[h.pk] += weight * h.score / ftsIDF
+		}
+	}
+	return nil
+}
+
+// pkList is pks as a JSON array.
+func pkList(pks []int64) string {
+	b := make([]byte, 0, 8*len(pks)+2)
+	b = append(b, '[')
+	for i, pk := range pks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, pk, 10)
+	}
+	return string(append(b, ']'))
 }
 
 // poolFloor returns the k-th highest of scores, or the lowest when there
@@ -159,40 +351,15 @@ const (
 	commonArticles = 1_000
 )
 
-// termScores adds, for each article that holds form, weight times form's
-// BM25 term frequency part to scores. stmt is the FTS5 query that scores
-// one form in each of the total articles; a common form's scores come from
-// cache while the articles are as they were at version.
-func termScores(ctx context.Context, stmt *sql.Stmt, cache *termCache, version int64, form string, total int, weight float64, scores map[int64]float64) error {
-	hits, ok := cache.get(form, version)
-	if !ok {
-		var err error
-		if hits, err = readTermScores(ctx, stmt, form); err != nil {
-			return err
-		}
-		cache.put(form, version, hits)
-	}
-	// FTS5's inverse document frequency of the form, as bm25() computes it.
-	n := float64(len(hits))
-	ftsIDF := math.Log((float64(total) - n + 0.5) / (n + 0.5))
-	if ftsIDF <= 0 {
-		ftsIDF = 1e-6
-	}
-	for _, h := range hits {
-		scores[h.pk] += weight * h.score / ftsIDF
-	}
-	return nil
-}
-
 // termHit is one article's bm25() score for one form.
 type termHit struct {
 	pk    int64
 	score float64
 }
 
-// readTermScores runs stmt for form.
-func readTermScores(ctx context.Context, stmt *sql.Stmt, form string) ([]termHit, error) {
-	rows, err := stmt.QueryContext(ctx, weightTitle, weightLead, weightRest, ftsQuery([]string{form}))
+// readTermScores runs stmt for form, with args after it.
+func readTermScores(ctx context.Context, stmt *sql.Stmt, form string, args ...any) ([]termHit, error) {
+	rows, err := stmt.QueryContext(ctx, append([]any{weightTitle, weightLead, weightRest, ftsQuery([]string{form})}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("match articles: %w", err)
 	}
@@ -267,19 +434,20 @@ func (c *termCache) put(form string, version int64, hits []termHit) {
 	c.held += len(hits)
 }
 
-// leaveOutPublishedAfter deletes from scores the articles published after t.
-func leaveOutPublishedAfter(ctx context.Context, q querier, t time.Time, scores map[int64]float64) error {
+// leaveOutPublishedAfter has r leave out the articles published after t.
+func (r *articleReader) leaveOutPublishedAfter(ctx context.Context, q querier, t time.Time) error {
 	rows, err := q.QueryContext(ctx, `SELECT pk FROM articles WHERE published > ?`, t.Unix())
 	if err != nil {
 		return fmt.Errorf("leave out later articles: %w", err)
 	}
 	defer rows.Close()
+	r.left = map[int64]bool{}
 	for rows.Next() {
 		var pk int64
 		if err := rows.Scan(&pk); err != nil {
 			return fmt.Errorf("leave out later articles: %w", err)
 		}
-		delete(scores, pk)
+		r.left[pk] = true
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("leave out later articles: %w", err)

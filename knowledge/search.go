@@ -61,7 +61,12 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if now.IsZero() {
 		now = s.Now()
 	}
-	docs, err := bestArticles(ctx, conn, &s.scores, version, total, p, opts, now, readTimeFocus(query, now))
+	reader, err := newArticleReader(ctx, conn, &s.scores, version, total, s.costlyFrom)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
+	}
+	docs, err := bestArticles(ctx, conn, reader, p, opts, now, readTimeFocus(query, now))
+	reader.Close()
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}

@@ -40,6 +40,9 @@ type Store struct {
 	// stats their counts.
 	scores termCache
 	stats  statCache
+	// costlyFrom is how many articles hold a word whose articles are
+	// scored only when they could rank (see articleReader); 0: all are.
+	costlyFrom int
 	// progress, when set, hears how an index rebuild goes (see WithProgress).
 	progress func(task string, done, total int)
 }
@@ -96,7 +99,7 @@ func open(ctx context.Context, path string, create bool, opts []Option) (*Store,
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db, Now: time.Now}
+	s := &Store{db: db, Now: time.Now, costlyFrom: costlyArticles}
 	for _, o := range opts {
 		o(s)
 	}
