@@ -59,7 +59,8 @@ type rankedArticle struct {
 // nothing, which in a store of a handful of articles is most words. The
 // query reads every article of every term, except, in a large store, the
 // terms that more than half its articles hold: there each weighs less than a
-// tenth of a rare word, and their posting lists are the costliest to read.
+// tenth of a rare word, and their posting lists are the costliest to read. A
+// query of only such words finds nothing: they don't say what it is about.
 // Of the common terms it reads, it scores only the articles that could
 // still reach the pool with them (see readCostly). The store holds total
 // articles, at version (see termCache, which keeps common forms' scores
@@ -69,8 +70,8 @@ func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan,
 		return t.articles == 0 || t.articles*commonShare > r.total && t.articles > commonArticles
 	})
 	if len(read) == 0 {
-		// Only common words: they still rank articles by how they use them.
-		read = slices.DeleteFunc(slices.Clone(p.terms), func(t queryTerm) bool { return t.articles == 0 })
+		// Nothing tells one article from another.
+		return nil, nil
 	}
 	if !opts.AsOf.IsZero() {
 		if err := r.leaveOutPublishedAfter(ctx, q, opts.AsOf.Add(asOfSlack)); err != nil {

@@ -220,3 +220,49 @@ func TestSearchFavoursNamedPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchOfWordsMostArticlesHold checks that in a large store a question
+// whose every word more than half the articles hold finds nothing — those
+// words can't say which article it is about — while the same words beside
+// one that picks an article out find it, and in a store of a few hundred
+// articles the common words alone still rank.
+func TestSearchOfWordsMostArticlesHold(t *testing.T) {
+	articles := func(n int) []knowledge.Article {
+		var out []knowledge.Article
+		for i := range n {
+			out = append(out, knowledge.Article{
+				ID: fmt.Sprintf("r%04d", i), Title: fmt.Sprintf("Council report %d", i), Source: "Gazette",
+				Published: testTime.Add(-time.Duration(i) * time.Hour),
+				Body:      fmt.Sprintf("The council met again on Tuesday. Residents said the meeting went well. The %s motion was tabled.", spell(i)),
+			})
+		}
+		return out
+	}
+	large := knowledgetest.MustOpenDB(t)
+	mustPut(t, large, articles(2_100)...)
+	if got := mustSearch(t, large, "What did the council residents say on Tuesday?", knowledge.SearchOptions{}); len(got) != 0 {
+		t.Errorf("words every article holds found %d passages, first from %s", len(got), got[0].Article.ID)
+	}
+	want := "r0042"
+	got := mustSearch(t, large, "What did the council say about the "+spell(42)+" motion?", knowledge.SearchOptions{})
+	if len(got) == 0 || got[0].Article.ID != want {
+		t.Errorf("a word one article holds, beside common ones, found %v, want %s first", passageIDs(got), want)
+	}
+	small := knowledgetest.MustOpenDB(t)
+	mustPut(t, small, articles(300)...)
+	if got := mustSearch(t, small, "What did the council residents say on Tuesday?", knowledge.SearchOptions{}); len(got) == 0 {
+		t.Error("in a store of 300 articles, words every article holds found nothing")
+	}
+}
+
+// spell returns a word made of letters for n, unique to n.
+func spell(n int) string {
+	b := []byte("zq")
+	for {
+		b = append(b, byte('a'+n%26))
+		n /= 26
+		if n == 0 {
+			return string(b)
+		}
+	}
+}
