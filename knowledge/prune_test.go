@@ -3,11 +3,13 @@
 package knowledge
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +55,8 @@ func TestSearchScoresCommonWordsOnlyWhereTheyCount(t *testing.T) {
 			Body:      strings.Join(body, " "),
 		})
 	}
+	// Now, for questions without an as-of time, is a day after the last.
+	st.Now = func() time.Time { return base.Add(101 * 24 * time.Hour) }
 	if _, err := st.Put(ctx, arts); err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +68,10 @@ func TestSearchScoresCommonWordsOnlyWhereTheyCount(t *testing.T) {
 			q = append(q, word())
 		}
 		query := strings.Join(q, " ") + "?"
+		if i%3 == 0 {
+			// The time prior weighs most when the question is about now.
+			query = "What is the latest on " + query[:len(query)-1] + " this week?"
+		}
 		opts := SearchOptions{Limit: 20, Window: 1, PerArticle: 2}
 		if i%2 == 1 {
 			opts.AsOf = base.Add(time.Duration(40+i*30) * time.Hour)
@@ -84,14 +92,16 @@ func TestSearchScoresCommonWordsOnlyWhereTheyCount(t *testing.T) {
 		if diff := passagesDiffer(some, all); diff != "" {
 			t.Errorf("%q: scoring common words only where they count, %s", query, diff)
 		}
-		wantPool, _ := articlePoolOf(t, st, query, opts, 0)
-		gotPool, missed := articlePoolOf(t, st, query, opts, costlyFrom)
-		if len(gotPool) != len(wantPool) {
-			t.Errorf("%q: pool of %d articles, want %d", query, len(gotPool), len(wantPool))
+		got, _, missed := bestArticlesOf(t, st, query, opts, costlyFrom)
+		_, scores, _ := bestArticlesOf(t, st, query, opts, 0)
+		want := rankAll(t, st, query, opts, scores)
+		if len(got) != len(want) {
+			t.Errorf("%q: %d articles, want %d", query, len(got), len(want))
 		}
-		for pk, w := range wantPool {
-			if g, ok := gotPool[pk]; !ok || math.Abs(g-w) > 1e-9*w {
-				t.Errorf("%q: article %d scores %v in the pool (held: %v), want %v", query, pk, g, ok, w)
+		for i := range min(len(got), len(want)) {
+			g, w := got[i], want[i]
+			if g.pk != w.pk || math.Abs(g.bm25-w.bm25) > 1e-9*w.bm25 || math.Abs(g.score-w.score) > 1e-9*w.score {
+				t.Errorf("%q: article %d is %+v, want %+v", query, i, *g, *w)
 			}
 		}
 		if missed {
@@ -122,10 +132,46 @@ func passagesDiffer(got, want []Passage) string {
 	return ""
 }
 
-// articlePoolOf returns the scores of the articles in the pool that ranking
-// articles for query, with costlyFrom, finds, and whether it left some
-// article that holds one of its words without a score.
-func articlePoolOf(t *testing.T, st *Store, query string, opts SearchOptions, costlyFrom int) (map[int64]float64, bool) {
+// rankAll ranks the articlePool best of scores, BM25 scores for query, with
+// their time prior, as bestArticles does, and returns as many of the best
+// as it would.
+func rankAll(t *testing.T, st *Store, query string, opts SearchOptions, scores map[int64]float64) []*rankedArticle {
+	t.Helper()
+	opts = opts.withDefaults()
+	now := searchTime(st, opts)
+	var all []*rankedArticle
+	best, floor := 0.0, kthBest(scores, articlePool)
+	for pk, sc := range scores {
+		if sc >= floor {
+			all = append(all, &rankedArticle{pk: pk, bm25: sc})
+		}
+		best = max(best, sc)
+	}
+	if err := fillArticles(t.Context(), st.db, all); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		r.score = timePrior(r.published, now, opts.RecencyHalfLife, readTimeFocus(query, now)) + r.bm25/best
+	}
+	slices.SortFunc(all, func(a, b *rankedArticle) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.id, b.id))
+	})
+	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
+	return all[:min(n, len(all))]
+}
+
+// searchTime is the time a search with opts is as of.
+func searchTime(st *Store, opts SearchOptions) time.Time {
+	if opts.AsOf.IsZero() {
+		return st.Now()
+	}
+	return opts.AsOf
+}
+
+// bestArticlesOf returns the best articles for query, ranked with
+// costlyFrom, every article's score as ranking them left it, and whether it
+// left some article that holds one of its words without a score.
+func bestArticlesOf(t *testing.T, st *Store, query string, opts SearchOptions, costlyFrom int) ([]*rankedArticle, map[int64]float64, bool) {
 	t.Helper()
 	ctx := t.Context()
 	conn, err := st.db.Conn(ctx)
@@ -147,7 +193,9 @@ func articlePoolOf(t *testing.T, st *Store, query string, opts SearchOptions, co
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if _, err := bestArticles(ctx, conn, r, p, opts, opts.AsOf, timeFocus{}); err != nil {
+	now := searchTime(st, opts)
+	best, err := bestArticles(ctx, conn, r, p, opts.withDefaults(), now, readTimeFocus(query, now))
+	if err != nil {
 		t.Fatal(err)
 	}
 	var forms []string
@@ -172,12 +220,5 @@ func articlePoolOf(t *testing.T, st *Store, query string, opts SearchOptions, co
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	floor := poolFloor(r.scores, articlePool)
-	pool := map[int64]float64{}
-	for pk, sc := range r.scores {
-		if sc >= floor {
-			pool[pk] = sc
-		}
-	}
-	return pool, missed
+	return best, r.scores, missed
 }

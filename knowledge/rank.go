@@ -25,8 +25,8 @@ const (
 )
 
 const (
-	// articlePool is how many articles, best by BM25, the time prior
-	// reorders.
+	// articlePool is how many articles, best by BM25, the time prior may
+	// reorder: it lifts an article over better matches, not over hundreds.
 	articlePool = 100
 	// passageArticles is how many of the best articles passages come from,
 	// at least.
@@ -62,9 +62,10 @@ type rankedArticle struct {
 // tenth of a rare word, and their posting lists are the costliest to read. A
 // query of only such words finds nothing: they don't say what it is about.
 // Of the common terms it reads, it scores only the articles that could
-// still reach the pool with them (see readCostly). The store holds total
-// articles, at version (see termCache, which keeps common forms' scores
-// from one search to the next).
+// still be among the best with them (see readCostly). An article's score is
+// its BM25, scaled so the best has 1, plus its time prior; r reads the
+// articles (and keeps common forms' scores from one search to the next, see
+// termCache).
 func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
 	read := slices.DeleteFunc(slices.Clone(p.terms), func(t queryTerm) bool {
 		return t.articles == 0 || t.articles*commonShare > r.total && t.articles > commonArticles
@@ -78,6 +79,8 @@ func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan,
 			return nil, err
 		}
 	}
+	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
+	r.keep, r.priorMax = n, maxTimePrior(focus)
 	var costly []queryTerm
 	for _, t := range read {
 		if r.costly(t) {
@@ -91,16 +94,17 @@ func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan,
 	if err := r.readCostly(ctx, costly); err != nil {
 		return nil, err
 	}
-	scores := r.scores
-	if len(scores) == 0 {
+	if len(r.scores) == 0 {
 		return nil, nil
 	}
-	// The pool: the best articlePool by BM25, and all that tie with the
-	// last; the order that counts is decided below, with the article IDs.
-	floor := poolFloor(scores, articlePool)
-	out := make([]*rankedArticle, 0, articlePool)
+	// The contenders: the n best by BM25, and those the time prior could
+	// lift above the n-th, if among the articlePool best (and all that tie
+	// with the last); the order that counts is decided below, with the
+	// article IDs.
+	floor := max(r.floor(0), kthBest(r.scores, articlePool))
 	best := 0.0
-	for pk, sc := range scores {
+	var out []*rankedArticle
+	for pk, sc := range r.scores {
 		best = max(best, sc)
 		if sc >= floor {
 			out = append(out, &rankedArticle{pk: pk, bm25: sc})
@@ -115,7 +119,6 @@ func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan,
 	slices.SortFunc(out, func(a, b *rankedArticle) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.id, b.id))
 	})
-	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
 	return out[:min(n, len(out))], nil
 }
 
@@ -132,6 +135,10 @@ type articleReader struct {
 	scores     map[int64]float64
 	// left are the articles left out whatever they score.
 	left map[int64]bool
+	// keep is how many articles are wanted, and priorMax the most the time
+	// prior adds to a score scaled so the best has 1.
+	keep     int
+	priorMax float64
 }
 
 // newArticleReader prepares the queries of an articleReader on q. Its
@@ -202,14 +209,32 @@ func (r *articleReader) costly(t queryTerm) bool {
 	return true
 }
 
-// readCostly adds the costly terms to the scores without changing the
-// pool: a term is read in full while the articles that hold it could reach
-// the pool on it and the other unread ones alone — when their bounds add
-// up to at least the pool's floor so far, the articlePool-th best score,
-// which reading more only raises. The most a term can add first. What is
-// left adds to only the articles already scored that could still reach
-// that floor (MaxScore); no other article can, so the pool, its order and
-// its scores are those of reading everything.
+// floor is the least BM25 score an article needs to be among the keep
+// best once the time prior is added, when the articles not yet scored in
+// full may still gain up to rest: an article r.keep others beat by more
+// than the time prior can make up for is out. It is 0 while fewer than
+// r.keep articles are scored.
+func (r *articleReader) floor(rest float64) float64 {
+	if len(r.scores) < r.keep {
+		return 0
+	}
+	best := 0.0
+	for _, sc := range r.scores {
+		best = max(best, sc)
+	}
+	// The best score is at most best+rest; a margin for sums that add the
+	// same parts in another order.
+	f := kthBest(r.scores, r.keep) - r.priorMax*(best+rest)
+	return max(f-1e-9*math.Abs(f), 0)
+}
+
+// readCostly adds the costly terms to the scores without changing which
+// articles are kept, in what order, or their scores: a term is read in full
+// while the articles that hold it could reach the floor (see floor) on it
+// and the other unread ones alone — while their bounds add up to at least
+// the floor so far, which reading more only raises. The most a term can add
+// first. What is left adds to only the articles already scored that could
+// still reach that floor (MaxScore); no other article can.
 func (r *articleReader) readCostly(ctx context.Context, costly []queryTerm) error {
 	slices.SortFunc(costly, func(a, b queryTerm) int { return cmp.Compare(r.bound(a), r.bound(b)) })
 	for len(costly) > 0 {
@@ -217,13 +242,7 @@ func (r *articleReader) readCostly(ctx context.Context, costly []queryTerm) erro
 		for _, t := range costly {
 			rest += r.bound(t)
 		}
-		floor := 0.0
-		if len(r.scores) >= articlePool {
-			floor = poolFloor(r.scores, articlePool)
-		}
-		// A margin for sums that add the same parts in another order.
-		floor *= 1 - 1e-9
-		if rest < floor {
+		if floor := r.floor(rest); rest < floor {
 			var some []int64
 			for pk, sc := range r.scores {
 				if sc+rest >= floor {
@@ -308,9 +327,9 @@ func pkList(pks []int64) string {
 	return string(append(b, ']'))
 }
 
-// poolFloor returns the k-th highest of scores, or the lowest when there
+// kthBest returns the k-th highest of scores, or the lowest when there
 // are no more than k: a heap of the k best seen so far, in one pass.
-func poolFloor(scores map[int64]float64, k int) float64 {
+func kthBest(scores map[int64]float64, k int) float64 {
 	h := make([]float64, 0, k)
 	for _, s := range scores {
 		switch {
@@ -527,6 +546,15 @@ func timePrior(published, now time.Time, halfLife time.Duration, focus timeFocus
 			prior += periodNamed
 			break
 		}
+	}
+	return prior
+}
+
+// maxTimePrior is the most timePrior gives any article for focus.
+func maxTimePrior(focus timeFocus) float64 {
+	prior := recencyBase + recencyAsked*focus.recency
+	if len(focus.periods) > 0 {
+		prior += periodNamed
 	}
 	return prior
 }
