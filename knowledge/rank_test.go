@@ -162,6 +162,10 @@ func TestSearchSeesChangesToCommonWords(t *testing.T) {
 		batch = append(batch, knowledge.Article{ID: fmt.Sprintf("h-%04d", i), Title: fmt.Sprintf("Notice %d", i),
 			Body: fmt.Sprintf("The harbour opened gate %d today.", i)})
 	}
+	for i := range 1300 { // and fewer than half hold it, so it ranks alone
+		batch = append(batch, knowledge.Article{ID: fmt.Sprintf("q-%04d", i), Title: fmt.Sprintf("Notice %d", i),
+			Body: fmt.Sprintf("The quay opened gate %d today.", i)})
+	}
 	mustPut(t, st, batch...)
 	query := "harbour harbour dredging"
 	first := func() string {
