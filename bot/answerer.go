@@ -44,7 +44,9 @@ type Config struct {
 	// RecencyHalfLife is how old an article is when its recency bonus in
 	// retrieval is half a new one's (default: knowledge's, 14 days).
 	RecencyHalfLife time.Duration
-	// ExtractSentences is how many sentences an extract quotes (default 3).
+	// ExtractSentences is how many sentences an extract quotes (default 3),
+	// besides the neighbour of the best that holds what the question asks
+	// for when the best doesn't name it.
 	ExtractSentences int
 	// HistoryTurns is how many earlier turns inform a follow-up (default 3).
 	HistoryTurns int
