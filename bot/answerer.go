@@ -44,7 +44,9 @@ type Config struct {
 	// RecencyHalfLife is how old an article is when its recency bonus in
 	// retrieval is half a new one's (default: knowledge's, 14 days).
 	RecencyHalfLife time.Duration
-	// ExtractSentences is how many sentences an extract quotes (default 3).
+	// ExtractSentences is how many sentences an extract quotes (default 3),
+	// besides the neighbour of the best that holds what the question asks
+	// for when the best doesn't name it.
 	ExtractSentences int
 	// HistoryTurns is how many earlier turns inform a follow-up (default 3).
 	HistoryTurns int
@@ -172,7 +174,7 @@ func (a *Answerer) answer(ctx context.Context, start time.Time, question string,
 		ans.Mode, ans.Text = ModeNoAnswer, noAnswerText
 		return ans, nil
 	}
-	if len(history) == 0 && !specific(passages) {
+	if len(history) == 0 && !specific(passages, asked) {
 		// Words in common, but no more than a store this size shares with
 		// any question by chance: offer the closest sentences, not an answer.
 		stored, err := a.verify(ctx, ev)
@@ -239,7 +241,8 @@ func answerable(ranked []scored) bool {
 // the articles (see knowledge.Passage): the information of one and a half
 // words that a single sentence of the store holds, and a good share of the
 // question's own; or nearly all of the question, which in a store of a few
-// articles, where no word can be very rare, is the only sign there is.
+// articles, where no word can be very rare, is the only sign there is, when
+// its article is about the question (see about).
 const (
 	minSpecificity   = 1.5
 	minCoverage      = 0.4
@@ -252,13 +255,52 @@ const specificPassages = 3
 // specific reports whether one of the best passages holds enough of the
 // question to be more than a chance match: a follow-up is judged by the
 // conversation instead, since its words lean on the turns before it.
-func specific(passages []knowledge.Passage) bool {
+func specific(passages []knowledge.Passage, q question) bool {
 	for _, p := range passages[:min(specificPassages, len(passages))] {
-		if p.Specificity >= minSpecificity && p.Coverage >= minCoverage || p.Coverage >= nearlyAllCovered {
+		if p.Specificity >= minSpecificity && p.Coverage >= minCoverage ||
+			p.Coverage >= nearlyAllCovered && about(p, passages, q) {
 			return true
 		}
 	}
 	return false
+}
+
+// about reports whether passage p comes from an article about question q,
+// not from one that shares q's common words in a passing sentence ("the
+// prime minister set the number of seats" for "What is a prime number?"):
+// the article's title holds a word of q, or more than one of its sentences
+// among passages holds every word of q that p holds, or no other article's
+// passage holds nearly all of q, so that nothing else in the store is a
+// likelier subject, as in a store of a few articles.
+func about(p knowledge.Passage, passages []knowledge.Passage, q question) bool {
+	if holds(q.keywords, readSentence(prompts.Clean(p.Article.Title, maxRankRunes)).stems) != 0 {
+		return true
+	}
+	held := func(s knowledge.Sentence) uint64 {
+		return holds(q.keywords, readSentence(prompts.Clean(s.Text, maxRankRunes)).stems)
+	}
+	var all uint64
+	for _, s := range p.Sentences {
+		all |= held(s)
+	}
+	n := 0
+	seen := map[string]bool{}
+	for _, o := range passages {
+		for _, s := range o.Sentences {
+			if o.Article.ID == p.Article.ID && !seen[s.ID] {
+				seen[s.ID] = true
+				if all != 0 && held(s)&all == all {
+					n++
+				}
+			}
+		}
+	}
+	if n > 1 {
+		return true
+	}
+	return !slices.ContainsFunc(passages, func(o knowledge.Passage) bool {
+		return o.Article.ID != p.Article.ID && o.Coverage >= nearlyAllCovered
+	})
 }
 
 // errModelTime is why the model's share of an answer's time ran out.

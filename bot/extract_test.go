@@ -198,3 +198,40 @@ func TestFollowUpShowsTheModelTheConversation(t *testing.T) {
 		t.Errorf("the system prompt does not say what the conversation is:\n%s", answerCalls[1].Messages[0].Content)
 	}
 }
+
+// TestExtractNamesWhatIsAsked asks which company did something when the
+// sentence that says what it did calls it only "the chain" and the one
+// before it names it: the extract quotes the best sentence first and the
+// neighbour that holds the name right after it.
+func TestExtractNamesWhatIsAsked(t *testing.T) {
+	cinema := knowledge.Article{
+		ID:     "cinema-seat-prices",
+		Title:  "Front rows to cost less under new cinema ticket plan",
+		Source: "Screen Trade",
+		Body: "Moviegoers may soon pay extra for a good seat at Marlowe Cinemas. " +
+			"The country's largest cinema chain announced on Monday plans to price tickets by seat location within the auditorium. " +
+			"Seats in the front rows will cost less than those in the middle. " +
+			"Rival cinema chains are watching the ticket plan closely, analysts said.",
+	}
+	store := knowledgetest.MustOpenDB(t, append(knowledgetest.Samples(t), cinema)...)
+	// With room for one sentence, the name still comes with it.
+	for _, n := range []int{1, 3} {
+		ans := ask(t, bot.New(bot.Config{ExtractSentences: n}, store, nil, testLog(t)),
+			"Which cinema chain announced plans to price tickets by seat location?")
+		if ans.Mode != bot.ModeExtractive || len(ans.Citations) < 2 {
+			t.Fatalf("%d sentences: got %s %q, want an extract of at least two", n, ans.Mode, ans.Text)
+		}
+		if !strings.Contains(ans.Citations[0].Text, "price tickets by seat location") {
+			t.Errorf("%d sentences: first citation %q, want the sentence about pricing by seat", n, ans.Citations[0].Text)
+		}
+		if !strings.Contains(ans.Citations[1].Text, "Marlowe Cinemas") {
+			t.Errorf("%d sentences: second citation %q, want the sentence that names the chain", n, ans.Citations[1].Text)
+		}
+		checkCitations(t, store, ans)
+	}
+	// A best sentence that names the answer itself comes alone.
+	ans := ask(t, bot.New(bot.Config{ExtractSentences: 1}, store, nil, testLog(t)), "Who voted against the bridge repair?")
+	if len(ans.Citations) != 1 || !strings.Contains(ans.Citations[0].Text, "Dana Price") {
+		t.Errorf("citations %+v, want only the sentence naming who voted against", ans.Citations)
+	}
+}

@@ -24,6 +24,7 @@ const (
 	kindNumber            // how many, how long: a number
 	kindAmount            // how much: money, a share or a quantity
 	kindPlace             // where: a place's name
+	kindName              // which team, what film: a name of any kind
 )
 
 // keyword is a word of a question as the stems it matches: its own and its
@@ -139,6 +140,9 @@ func analyse(q string) question {
 				out.want = kindNumber
 			case placeNouns[n]:
 				out.want = kindPlace
+			case n != "" && !knowledge.IsStopWord(n) && !describeWords[n]:
+				// "Which team…?", "what film…?": the answer is named.
+				out.want = kindName
 			}
 		}
 		if out.want != kindNone {
@@ -155,11 +159,14 @@ var (
 	timeNouns      = wordSet("time date day year month week hour")
 	amountNouns    = wordSet("percentage percent share price cost amount sum fee fare rate")
 	placeNouns     = wordSet("city country town place state region village county street area")
-	months         = wordSet("january february march april may june july august september october november december")
-	weekdays       = wordSet("monday tuesday wednesday thursday friday saturday sunday")
-	timeWords      = wordSet("today tomorrow yesterday tonight midnight noon")
-	durationUnits  = wordSet("minute minutes hour hours day days week weeks month months year years decade decades")
-	numberWords    = wordSet(`two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+	// describeWords after "what" or "which" ask for a description, not a name:
+	// "what kind of…", "what happened to…".
+	describeWords = wordSet("kind kinds type types sort happened happens caused causes")
+	months        = wordSet("january february march april may june july august september october november december")
+	weekdays      = wordSet("monday tuesday wednesday thursday friday saturday sunday")
+	timeWords     = wordSet("today tomorrow yesterday tonight midnight noon")
+	durationUnits = wordSet("minute minutes hour hours day days week weeks month months year years decade decades")
+	numberWords   = wordSet(`two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
 		sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
 		hundred thousand million billion trillion dozen dozens hundreds thousands millions billions`)
 	amountUnits = wordSet(`million billion trillion percent cents dollars euros pounds megawatts gigawatts kilowatts
@@ -272,9 +279,9 @@ func (s sentence) typed(q question) (positions []int, exact bool) {
 			}
 		}
 		exact = len(positions) > 0
-	case kindPerson, kindPlace:
+	case kindPerson, kindPlace, kindName:
 		for _, run := range s.names(q) {
-			if run.kind == q.want {
+			if run.kind == q.want || q.want == kindName {
 				for i := run.from; i < run.to; i++ {
 					add(i)
 				}
@@ -395,6 +402,10 @@ func (s sentence) names(q question) []nameRun {
 			run.kind = kindPlace
 		case j-i >= 2 || titles[prev] || sayVerbs[next]:
 			run.kind = kindPerson
+		case q.want == kindName && i > 0:
+			// One capitalised word inside a sentence: a name, of a
+			// company, a film, a team.
+			run.kind = kindName
 		}
 		if run.kind != kindNone {
 			out = append(out, run)
@@ -406,7 +417,8 @@ func (s sentence) names(q question) []nameRun {
 
 // fit says how well sentence s holds what question q asks for: 1 when it
 // holds it next to the question's words ("about 650 workers" for "How many
-// workers…?"), a little when it holds it elsewhere, 0 when it doesn't.
+// workers…?"), a little when it holds it elsewhere or when any name would
+// do ("Which chain…?"), 0 when it doesn't.
 func fit(q question, s sentence) float64 {
 	if q.want == kindNone {
 		return 0
@@ -416,8 +428,9 @@ func fit(q question, s sentence) float64 {
 		return 0
 	}
 	const near, close, some = 1.0, 6, 0.25
-	if !exact {
-		// "How much…?" of a sentence with a count but no amount.
+	if !exact || q.want == kindName {
+		// "How much…?" of a sentence with a count but no amount; a name
+		// of any kind, which most sentences of news hold.
 		return some
 	}
 	if q.focus != nil {

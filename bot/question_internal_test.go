@@ -22,6 +22,9 @@ func TestAnalyse(t *testing.T) {
 		{"What did the Riverton council approve?", kindNone, "", false},
 		{"And when do they open?", kindTime, "", true},
 		{"What did she say?", kindNone, "", true},
+		{"Which team won the final?", kindName, "", false},
+		{"What film did the studio release?", kindName, "", false},
+		{"What kind of bridge was built?", kindNone, "", false},
 	}
 	for _, tt := range tests {
 		q := analyse(tt.question)
@@ -53,6 +56,10 @@ func TestFit(t *testing.T) {
 		{"When do the buses start?", "Four bus routes start on February 1.", 1},
 		{"When do the buses start?", "The buses cost $3.2 million.", 0},
 		{"Where was the farm built?", "The farm was built east of Mesa Verde Junction.", 1},
+		// Most sentences of news name something, so a name for "which"
+		// fits a little wherever it stands.
+		{"Which chain raised ticket prices?", "Tickets at Marlowe Cinemas cost more since the chain raised prices.", 0.25},
+		{"Which chain raised ticket prices?", "The chain raised ticket prices on Monday.", 0},
 	}
 	for _, tt := range tests {
 		if got := fit(analyse(tt.question), readSentence(tt.sentence)); got != tt.want {

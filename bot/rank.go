@@ -45,6 +45,9 @@ type scored struct {
 	// evidence and title hold together, fit how well it holds what the
 	// question asks for (see fit).
 	own, article, fit float64
+	// typed reports whether the sentence holds what the question asks
+	// for: a name for which or who, a date for when, a number for how many.
+	typed bool
 	// aside marks a sentence outside the story a follow-up refers back to.
 	aside bool
 	score float64
@@ -92,6 +95,10 @@ func rankSources(ev prompts.Evidence, q question, conv conversation) []scored {
 		s := scored{source: src, words: readSentence(prompts.Clean(src.Sentence.Text, maxRankRunes))}
 		s.covers, s.context = holds(q.keywords, s.words.stems), holds(conv.keywords, s.words.stems)
 		s.fit = fit(q, s.words)
+		if q.want != kindNone {
+			positions, exact := s.words.typed(q)
+			s.typed = exact && len(positions) > 0
+		}
 		out[i] = s
 		c := byArticle[src.Article.ID]
 		if c == nil {
@@ -225,7 +232,9 @@ func compareBool(a, b bool) int {
 
 // chooseExtract returns up to n of the ranked sentences that answer q, as
 // an extract quotes them: the best answer first, then those that add most
-// to it, favouring the question's words it doesn't hold yet. It leaves out
+// to it, favouring the question's words it doesn't hold yet. When the best
+// doesn't hold what q asks for and a sentence next to it does (see
+// typedNeighbour), that one follows it, beyond the n. It leaves out
 // sentences that score below half the best, and near-duplicates of one
 // already chosen (a key point that repeats a sentence of the body).
 func chooseExtract(ranked []scored, stored map[int]knowledge.Sentence, q question, n int) []scored {
@@ -240,6 +249,11 @@ func chooseExtract(ranked []scored, stored map[int]knowledge.Sentence, q questio
 	}
 	picked := []scored{cands[0]}
 	covered := cands[0].covers
+	if nb, ok := typedNeighbour(ranked, stored, q, cands[0]); ok {
+		picked = append(picked, nb)
+		covered |= nb.covers
+		n++
+	}
 	var found uint64
 	for _, c := range cands {
 		found |= c.covers
@@ -267,6 +281,23 @@ func chooseExtract(ranked []scored, stored map[int]knowledge.Sentence, q questio
 		covered |= cands[best].covers
 	}
 	return picked
+}
+
+// typedNeighbour returns the sentence next to best in its article that
+// holds what q asks for when best doesn't: news names the one it speaks of
+// in the sentence before or after ("Seats at Marlowe Cinemas will… The chain said…").
+func typedNeighbour(ranked []scored, stored map[int]knowledge.Sentence, q question, best scored) (scored, bool) {
+	if q.want == kindNone || best.typed {
+		return scored{}, false
+	}
+	for _, r := range ranked {
+		d := r.source.Sentence.Position - best.source.Sentence.Position
+		if _, ok := stored[r.source.Marker]; ok && r.typed && !r.aside &&
+			r.source.Article.ID == best.source.Article.ID && (d == 1 || d == -1) {
+			return r, true
+		}
+	}
+	return scored{}, false
 }
 
 // nearDuplicate reports whether two sentences say nearly the same: most of
