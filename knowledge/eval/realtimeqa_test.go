@@ -18,17 +18,18 @@ import (
 // The levels TestRealtimeQA holds newsbot to on the RealTime QA news set,
 // asking each question as of its question_date (and without dates, for
 // article recall). Each is the figure measured with the shipped ranking,
-// less about 0.01, so that a change that loses ground fails; the bars the
-// product aims at are higher (see the README).
+// less about 0.01, so that a change that loses ground fails, or the bar
+// itself where the product meets it; the other bars are higher (see the
+// README).
 const (
 	realtimeArticleRecall1Floor        = 0.66 // article recall@1, with dates
 	realtimeArticleRecall5Floor        = 0.89 // article recall@5, with dates
 	realtimeAnswerInContext5Floor      = 0.65 // answer-in-context@5, with dates
 	realtimeAnswerInContext10Floor     = 0.80 // answer-in-context@10, with dates
 	realtimeNoDatesArticleRecall5Floor = 0.87 // article recall@5, every question as of now
-	realtimeAnswerShownFloor           = 0.66 // accepted answer shown by the answer (no model), with dates
-	// Off-topic questions answered no-answer (the bar to reach is 0.90).
-	offtopicNoAnswerFloor = 0.85
+	realtimeAnswerShownFloor           = 0.70 // accepted answer shown by the answer (no model), with dates
+	// Off-topic questions answered no-answer (the bar).
+	offtopicNoAnswerFloor = 0.90
 	// News questions answered no-answer: the most allowed (the bar).
 	realtimeNoAnswerCeiling = 0.05
 )
