@@ -188,13 +188,10 @@ func bestArticlesOf(t *testing.T, st *Store, query string, opts SearchOptions, c
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := newArticleReader(ctx, conn, &st.scores, version, total, costlyFrom)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newArticleReader(conn, &st.scores, version, total, costlyFrom)
 	defer r.Close()
 	now := searchTime(st, opts)
-	best, err := bestArticles(ctx, conn, r, p, opts.withDefaults(), now, readTimeFocus(query, now))
+	best, err := bestArticles(ctx, r, p, opts.withDefaults(), now, readTimeFocus(query, now))
 	if err != nil {
 		t.Fatal(err)
 	}

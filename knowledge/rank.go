@@ -66,7 +66,7 @@ type rankedArticle struct {
 // its BM25, scaled so the best has 1, plus its time prior; r reads the
 // articles (and keeps common forms' scores from one search to the next, see
 // termCache).
-func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
+func bestArticles(ctx context.Context, r *articleReader, p queryPlan, opts SearchOptions, now time.Time, focus timeFocus) ([]*rankedArticle, error) {
 	read := slices.DeleteFunc(slices.Clone(p.terms), func(t queryTerm) bool {
 		return t.articles == 0 || t.articles*commonShare > r.total && t.articles > commonArticles
 	})
@@ -75,7 +75,7 @@ func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan,
 		return nil, nil
 	}
 	if !opts.AsOf.IsZero() {
-		if err := r.leaveOutPublishedAfter(ctx, q, opts.AsOf.Add(asOfSlack)); err != nil {
+		if err := r.leaveOutPublishedAfter(ctx, opts.AsOf.Add(asOfSlack)); err != nil {
 			return nil, err
 		}
 	}
@@ -110,7 +110,7 @@ func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan,
 			out = append(out, &rankedArticle{pk: pk, bm25: sc})
 		}
 	}
-	if err := fillArticles(ctx, q, out); err != nil {
+	if err := fillArticles(ctx, r.q, out); err != nil {
 		return nil, err
 	}
 	for _, r := range out {
@@ -125,10 +125,10 @@ func bestArticles(ctx context.Context, q querier, r *articleReader, p queryPlan,
 // articleReader sums the BM25 scores of query terms over the articles of a
 // store that holds total articles, at version.
 type articleReader struct {
-	all, some, count *sql.Stmt // see newArticleReader
-	cache            *termCache
-	version          int64
-	total            int
+	q       querier
+	cache   *termCache
+	version int64
+	total   int
 	// costlyFrom is how many articles must hold a term, none of whose forms
 	// is cached, for it to be read by readCostly; 0 reads every term in full.
 	costlyFrom int
@@ -139,31 +139,36 @@ type articleReader struct {
 	// prior adds to a score scaled so the best has 1.
 	keep     int
 	priorMax float64
+	// The queries that score a form in all its articles or in some, and
+	// that count its articles, prepared when first needed.
+	all, some, count *sql.Stmt
 }
 
-// newArticleReader prepares the queries of an articleReader on q. Its
+// The queries of an articleReader. In scoreSome, the unary + keeps FTS5
+// from looking each article up on its own: it reads the form's list once,
+// and scores only the articles named.
+const (
+	scoreAll  = `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`
+	scoreSome = scoreAll + ` AND +rowid IN (SELECT value FROM json_each(?))`
+	countAll  = `SELECT count(*) FROM article_text WHERE article_text MATCH ?`
+)
+
+// newArticleReader returns an articleReader of the articles q reads. Its
 // caller closes it.
-func newArticleReader(ctx context.Context, q querier, cache *termCache, version int64, total, costlyFrom int) (*articleReader, error) {
-	r := &articleReader{cache: cache, version: version, total: total, costlyFrom: costlyFrom, scores: map[int64]float64{}}
-	const score = `SELECT rowid, -bm25(article_text, ?, ?, ?) FROM article_text WHERE article_text MATCH ?`
-	for _, s := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		{&r.all, score},
-		// The unary + keeps FTS5 from looking each article up on its own:
-		// it reads the form's list once, and scores only the articles named.
-		{&r.some, score + ` AND +rowid IN (SELECT value FROM json_each(?))`},
-		{&r.count, `SELECT count(*) FROM article_text WHERE article_text MATCH ?`},
-	} {
-		stmt, err := q.PrepareContext(ctx, s.query)
+func newArticleReader(q querier, cache *termCache, version int64, total, costlyFrom int) *articleReader {
+	return &articleReader{q: q, cache: cache, version: version, total: total, costlyFrom: costlyFrom, scores: map[int64]float64{}}
+}
+
+// stmt returns *s, prepared from query first if it isn't yet.
+func (r *articleReader) stmt(ctx context.Context, s **sql.Stmt, query string) (*sql.Stmt, error) {
+	if *s == nil {
+		stmt, err := r.q.PrepareContext(ctx, query)
 		if err != nil {
-			r.Close()
 			return nil, fmt.Errorf("match articles: %w", err)
 		}
-		*s.stmt = stmt
+		*s = stmt
 	}
-	return r, nil
+	return *s, nil
 }
 
 // Close releases r's queries.
@@ -277,8 +282,11 @@ func (r *articleReader) addTerm(ctx context.Context, t queryTerm, some []int64) 
 		if cached, ok := r.cache.get(form, r.version); ok {
 			hits, n = cached, len(cached)
 		} else if some == nil {
-			var err error
-			if hits, err = readTermScores(ctx, r.all, form); err != nil {
+			all, err := r.stmt(ctx, &r.all, scoreAll)
+			if err != nil {
+				return err
+			}
+			if hits, err = readTermScores(ctx, all, form); err != nil {
 				return err
 			}
 			r.cache.put(form, r.version, hits)
@@ -287,11 +295,18 @@ func (r *articleReader) addTerm(ctx context.Context, t queryTerm, some []int64) 
 			if len(some) == 0 {
 				continue
 			}
-			var err error
-			if hits, err = readTermScores(ctx, r.some, form, pkList(some)); err != nil {
+			scored, err := r.stmt(ctx, &r.some, scoreSome)
+			if err != nil {
 				return err
 			}
-			if err := r.count.QueryRowContext(ctx, ftsQuery([]string{form})).Scan(&n); err != nil {
+			if hits, err = readTermScores(ctx, scored, form, pkList(some)); err != nil {
+				return err
+			}
+			count, err := r.stmt(ctx, &r.count, countAll)
+			if err != nil {
+				return err
+			}
+			if err := count.QueryRowContext(ctx, ftsQuery([]string{form})).Scan(&n); err != nil {
 				return fmt.Errorf("match articles: %w", err)
 			}
 		}
@@ -455,8 +470,8 @@ func (c *termCache) put(form string, version int64, hits []termHit) {
 }
 
 // leaveOutPublishedAfter has r leave out the articles published after t.
-func (r *articleReader) leaveOutPublishedAfter(ctx context.Context, q querier, t time.Time) error {
-	rows, err := q.QueryContext(ctx, `SELECT pk FROM articles WHERE published > ?`, t.Unix())
+func (r *articleReader) leaveOutPublishedAfter(ctx context.Context, t time.Time) error {
+	rows, err := r.q.QueryContext(ctx, `SELECT pk FROM articles WHERE published > ?`, t.Unix())
 	if err != nil {
 		return fmt.Errorf("leave out later articles: %w", err)
 	}

@@ -61,11 +61,8 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 	if now.IsZero() {
 		now = s.Now()
 	}
-	reader, err := newArticleReader(ctx, conn, &s.scores, version, total, s.costlyFrom)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
-	}
-	docs, err := bestArticles(ctx, conn, reader, p, opts, now, readTimeFocus(query, now))
+	reader := newArticleReader(conn, &s.scores, version, total, s.costlyFrom)
+	docs, err := bestArticles(ctx, reader, p, opts, now, readTimeFocus(query, now))
 	reader.Close()
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
