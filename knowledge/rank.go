@@ -593,6 +593,12 @@ const (
 	// else.
 	weightArticleFused = 2.0
 	weightKeyPoint     = 0.05
+	// fullSentence is how many words a sentence needs for its score to
+	// count in full; a shorter one's is scaled by its share of them. Lines
+	// of a few words in a news page are headings, captions, datelines and
+	// links ("MOVIES", "Best comedy"): they name a topic but rarely say
+	// anything of it, and BM25's length normalisation favours them.
+	fullSentence = 6
 )
 
 // scoreSentences reads the sentences of docs and scores those that hold a
@@ -668,6 +674,9 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 			if tf := float64(tfs[i][j]); tf > 0 {
 				own[i] += t.sentenceIDF * tf * (bm25K1 + 1) / (tf + norm)
 			}
+		}
+		if lengths[i] < fullSentence {
+			own[i] *= float64(lengths[i]) / fullSentence
 		}
 		if own[i] > 0 {
 			own[i] += near[i]

@@ -557,9 +557,9 @@ func TestSearchArticleAboutTerm(t *testing.T) {
 		batch = append(batch, generatedArticle(i))
 	}
 	batch = append(batch,
-		knowledge.Article{ID: "ferry", Title: "Harbour timetable", Body: "The ferry leaves at noon. Tickets cost more this year. The harbour opens early."},
-		knowledge.Article{ID: "quokkas", Title: "Island quokkas", Body: "Quokkas thrive on the island. A quokka weighs little. Rangers count every quokka. Quokka numbers grew. Visitors photograph quokkas."},
-		knowledge.Article{ID: "mention", Title: "Holiday notes", Body: "We saw a quokka once. The weather was mild."},
+		knowledge.Article{ID: "ferry", Title: "Harbour timetable", Body: "The ferry leaves the pier at noon. Tickets cost more this year than last. The harbour opens early on weekdays."},
+		knowledge.Article{ID: "quokkas", Title: "Island quokkas", Body: "Quokkas thrive on the island all year. A grown quokka weighs very little. Rangers count every quokka each spring. Quokka numbers grew again this season. Visitors photograph quokkas near the jetty."},
+		knowledge.Article{ID: "mention", Title: "Holiday notes", Body: "We saw a quokka once on holiday. The weather was mild all week."},
 	)
 	mustPut(t, st, batch...)
 	ps := mustSearch(t, st, "How do quokkas travel by ferry?", knowledge.SearchOptions{Limit: 3})
@@ -686,5 +686,26 @@ func TestSearchPassageOverlappingAnother(t *testing.T) {
 	}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("passages %q, want %q", got, want)
+	}
+}
+
+// TestSearchPrefersSentencesToHeadings checks that a full sentence holding
+// the question's words comes before a heading of two or three words that
+// holds them too: a heading names a topic but says nothing of it.
+func TestSearchPrefersSentencesToHeadings(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	var batch []knowledge.Article
+	for i := range 20 {
+		batch = append(batch, generatedArticle(i))
+	}
+	batch = append(batch, knowledge.Article{
+		ID: "results", Title: "Town news", Source: "Gazette",
+		Body: "Ward results. Roads reopened after the storm on Monday. " +
+			"The ward results gave the Greens four of the seven council seats this year.",
+	})
+	mustPut(t, st, batch...)
+	ps := mustSearch(t, st, "What were the ward results?", knowledge.SearchOptions{Limit: 2})
+	if len(ps) == 0 || !strings.Contains(ps[0].Sentences[0].Text, "Greens") {
+		t.Fatalf("passages %v, want the sentence with the results first", passageIDs(ps))
 	}
 }
