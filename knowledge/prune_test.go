@@ -15,11 +15,13 @@ import (
 	"time"
 )
 
-// TestSearchScoresCommonWordsOnlyWhereTheyCount checks that scoring the
-// articles of common words only where they could lift an article into the
-// pool finds the same passages, with the same scores, as scoring all of
-// them — with and without an as-of time that leaves articles out — and
-// that it does leave articles unscored.
+// TestSearchScoresCommonWordsOnlyWhereTheyCount checks that scoring common
+// words only in the articles they could still lift among the best finds the
+// same passages, with the same scores, as scoring them in all, and the same
+// best articles as ranking every article's exact score — with and without
+// an as-of time that leaves articles out, and with questions about now,
+// where the time prior weighs most — and that it does leave articles
+// unscored.
 func TestSearchScoresCommonWordsOnlyWhereTheyCount(t *testing.T) {
 	ctx := t.Context()
 	st, err := Open(ctx, filepath.Join(t.TempDir(), "news.db"))
