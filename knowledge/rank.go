@@ -593,6 +593,12 @@ const (
 	// else.
 	weightArticleFused = 2.0
 	weightKeyPoint     = 0.05
+	// weightOpening is the bonus of a sentence of an article's lead, the
+	// first leadSentences of its body: news states its main facts first
+	// (the inverted pyramid), so the answer to a question about a story is
+	// likelier there than in the background further down. Key points, a
+	// summary the lead states in full, have weightKeyPoint instead.
+	weightOpening = 0.4
 	// fullSentence is how many words a sentence needs for its score to
 	// count in full; a shorter one's is scaled by its share of them. Lines
 	// of a few words in a news page are headings, captions, datelines and
@@ -628,6 +634,13 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("read sentences: %w", err)
+	}
+	// How far into its article's body each sentence stands: the key
+	// points come first, then the body, in order.
+	for i, c := range all {
+		if i > 0 && !c.keyPoint && all[i-1].article == c.article && !all[i-1].keyPoint {
+			c.inBody = all[i-1].inBody + 1
+		}
 	}
 	// Term frequencies and positions of query words in each sentence.
 	type match struct {
@@ -704,6 +717,9 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 		c.score = c.score/best + weightArticleFused*byPK[c.article].score/bestArticle
 		if c.keyPoint {
 			c.score += weightKeyPoint
+		}
+		if !c.keyPoint && c.inBody < leadSentences {
+			c.score += weightOpening
 		}
 	}
 	slices.SortStableFunc(out, func(a, b *candidate) int {

@@ -17,6 +17,7 @@ type candidate struct {
 	pk, article int64
 	position    int
 	keyPoint    bool
+	inBody      int // sentences of its article's body before it
 	id, text    string
 	score       float64
 }

@@ -91,12 +91,12 @@ func TestAskUnrelatedMarkerDropped(t *testing.T) {
 	askClearEnv(t)
 	db := samplesDB(t)
 	const (
-		workLine  = "Work starts in May and will close one lane"
+		workLine  = "Work is scheduled to begin in May"
 		busesLine = "expects the service to cost $3.2 million a year"
 	)
-	fakeModelCiting(t, "Work starts in May and one lane stays closed until October 2027 [%d][%d].", workLine, busesLine)
+	fakeModelCiting(t, "Work is scheduled to begin in May [%d][%d].", workLine, busesLine)
 	out := askJSON(t, db, "How much will the Harbor Bridge repair cost?")
-	if want := "Work starts in May and one lane stays closed until October 2027 [1]."; out.Mode != "model" || out.Answer != want {
+	if want := "Work is scheduled to begin in May [1]."; out.Mode != "model" || out.Answer != want {
 		t.Errorf("got %s answer %q, want %q", out.Mode, out.Answer, want)
 	}
 	if len(out.Citations) != 1 || !strings.Contains(out.Citations[0].Text, workLine) {
