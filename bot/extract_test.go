@@ -54,6 +54,25 @@ func TestExtractCoversTheQuestion(t *testing.T) {
 	}
 }
 
+// TestExtractQuotesArticlesAboutTheQuestion checks that an extract quotes,
+// after its answer, no sentence of an article that holds too few of the
+// question's words to be about it, however well that sentence fits what the
+// question asks for: the night buses' yearly cost answers nothing about the
+// bridge's.
+func TestExtractQuotesArticlesAboutTheQuestion(t *testing.T) {
+	store := knowledgetest.MustOpenDB(t, knowledgetest.Samples(t)...)
+	ans := ask(t, bot.New(bot.Config{}, store, nil, testLog(t)), "How much will the Harbor Bridge repair cost?")
+	if ans.Mode != bot.ModeExtractive || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Text, "$48 million repair") {
+		t.Fatalf("got %s %q, want an extract quoting the $48 million repair first", ans.Mode, ans.Text)
+	}
+	for _, c := range ans.Citations {
+		if c.ArticleID == "metro-night-buses" {
+			t.Errorf("extract quotes %q, from an article about buses", c.Text)
+		}
+	}
+	checkCitations(t, store, ans)
+}
+
 // TestExtractDropsNearDuplicates checks that an extract doesn't quote both
 // a key point and the body sentence it repeats.
 func TestExtractDropsNearDuplicates(t *testing.T) {

@@ -45,6 +45,9 @@ type scored struct {
 	// evidence and title hold together, fit how well it holds what the
 	// question asks for (see fit).
 	own, article, fit float64
+	// articleHolds is the share of the question's keywords that its
+	// article (title and evidence) holds, each counting alike.
+	articleHolds float64
 	// typed reports whether the sentence holds what the question asks
 	// for: a name for which or who, a date for when, a number for how many.
 	typed bool
@@ -155,6 +158,10 @@ func rankSources(ev prompts.Evidence, q question, conv conversation) []scored {
 		s := &out[i]
 		s.own = weighted(s.covers, found)
 		s.article = weighted(byArticle[s.source.Article.ID].question, found)
+		s.articleHolds = 1 // a follow-up without keywords: the conversation decides
+		if len(q.keywords) > 0 {
+			s.articleHolds = share(byArticle[s.source.Article.ID].question, uint64(1)<<len(q.keywords)-1)
+		}
 		// What the question asks for counts as much as the article is
 		// about the question, or for a follow-up about the conversation:
 		// a number in an unrelated article answers "how many" nothing.
@@ -180,6 +187,10 @@ func rankSources(ev prompts.Evidence, q question, conv conversation) []scored {
 	})
 	return out
 }
+
+// minArticleHolds is the least share of the question's keywords an article
+// holds for an extract to quote it beside the answer from another.
+const minArticleHolds = 0.5
 
 // maxRankRunes bounds how much of a sentence ranking reads.
 const maxRankRunes = 2000
@@ -235,8 +246,11 @@ func compareBool(a, b bool) int {
 // to it, favouring the question's words it doesn't hold yet. When the best
 // doesn't hold what q asks for and a sentence next to it does (see
 // typedNeighbour), that one follows it, beyond the n. It leaves out
-// sentences that score below half the best, and near-duplicates of one
-// already chosen (a key point that repeats a sentence of the body).
+// sentences that score below half the best, sentences of another article
+// than the best's that holds under minArticleHolds of the question's
+// keywords (one that shares a word and an amount with the question is not
+// about it), and near-duplicates of one already chosen (a key point that
+// repeats a sentence of the body).
 func chooseExtract(ranked []scored, stored map[int]knowledge.Sentence, q question, n int) []scored {
 	var cands []scored
 	for _, r := range ranked {
@@ -261,7 +275,7 @@ func chooseExtract(ranked []scored, stored map[int]knowledge.Sentence, q questio
 	for len(picked) < n {
 		best, bestGain := -1, 0.0
 		for i, c := range cands {
-			if c.score < cands[0].score/2 || slices.ContainsFunc(picked, func(p scored) bool {
+			if c.score < cands[0].score/2 || c.source.Article.ID != cands[0].source.Article.ID && c.articleHolds < minArticleHolds || slices.ContainsFunc(picked, func(p scored) bool {
 				return p.source.Marker == c.source.Marker || nearDuplicate(p.words, c.words)
 			}) {
 				continue
