@@ -181,19 +181,8 @@ func bestArticlesOf(t *testing.T, st *Store, query string, opts SearchOptions, c
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	var version int64
-	var total int
-	if err := conn.QueryRowContext(ctx, `SELECT n, articles FROM article_changes`).Scan(&version, &total); err != nil {
-		t.Fatal(err)
-	}
-	p, err := plan(ctx, conn, &st.stats, version, Terms(query))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := newArticleReader(conn, &st.scores, version, total, costlyFrom)
-	defer r.Close()
-	now := searchTime(st, opts)
-	best, err := bestArticles(ctx, r, p, opts.withDefaults(), now, readTimeFocus(query, now))
+	st.costlyFrom = costlyFrom
+	p, best, r, err := st.rankArticles(ctx, conn, query, Terms(query), opts.withDefaults())
 	if err != nil {
 		t.Fatal(err)
 	}

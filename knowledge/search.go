@@ -49,22 +49,7 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
 	defer done()
-	var version int64
-	var total int
-	if err := conn.QueryRowContext(ctx, `SELECT n, articles FROM article_changes`).Scan(&version, &total); err != nil {
-		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
-	}
-	p, err := plan(ctx, conn, &s.stats, version, terms)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
-	}
-	now := opts.AsOf
-	if now.IsZero() {
-		now = s.Now()
-	}
-	reader := newArticleReader(conn, &s.scores, version, total, s.costlyFrom)
-	docs, err := bestArticles(ctx, reader, p, opts, now, readTimeFocus(query, now))
-	reader.Close()
+	p, docs, _, err := s.rankArticles(ctx, conn, query, terms, opts)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
 	}
@@ -96,10 +81,31 @@ func (s *Store) Search(ctx context.Context, query string, opts SearchOptions) ([
 		}
 		passages[i].Specificity /= math.Log(float64(p.sentences) + 1)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", truncate(query, 80), err)
-	}
 	return passages, nil
+}
+
+// rankArticles plans terms, the words of query, and finds the best articles
+// for them (see bestArticles), reading the store through conn, as of
+// opts.AsOf or, when it is zero, now. It returns the plan, the articles and
+// the closed reader that scored them.
+func (s *Store) rankArticles(ctx context.Context, conn *sql.Conn, query string, terms []string, opts SearchOptions) (queryPlan, []*rankedArticle, *articleReader, error) {
+	var version int64
+	var total int
+	if err := conn.QueryRowContext(ctx, `SELECT n, articles FROM article_changes`).Scan(&version, &total); err != nil {
+		return queryPlan{}, nil, nil, err
+	}
+	p, err := plan(ctx, conn, &s.stats, version, terms)
+	if err != nil {
+		return queryPlan{}, nil, nil, err
+	}
+	now := opts.AsOf
+	if now.IsZero() {
+		now = s.Now()
+	}
+	r := newArticleReader(conn, &s.scores, version, total, s.costlyFrom)
+	defer r.Close()
+	docs, err := bestArticles(ctx, r, p, opts, now, readTimeFocus(query, now))
+	return p, docs, r, err
 }
 
 // snapshot returns a connection in a read transaction, so that every query
