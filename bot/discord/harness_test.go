@@ -316,15 +316,9 @@ var everyoneArticle = knowledge.Article{
 type citingAnswerer struct {
 	store *knowledge.Store
 	pause time.Duration
-
-	mu        sync.Mutex
-	histories [][]bot.Turn
 }
 
 func (c *citingAnswerer) Answer(ctx context.Context, q string, history []bot.Turn, onText func(string)) (bot.Answer, error) {
-	c.mu.Lock()
-	c.histories = append(c.histories, history)
-	c.mu.Unlock()
 	passages, err := c.store.Search(ctx, q, knowledge.SearchOptions{Limit: 1})
 	if err != nil {
 		return bot.Answer{}, err
@@ -369,12 +363,6 @@ func (c *citingAnswerer) Answer(ctx context.Context, q string, history []bot.Tur
 			Title: p.Article.Title, Source: p.Article.Source, Published: p.Article.Published, URL: p.Article.URL,
 		}},
 	}, nil
-}
-
-func (c *citingAnswerer) history(i int) []bot.Turn {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.histories[i]
 }
 
 // answererFunc is an Answerer made of a function.
