@@ -163,11 +163,13 @@ type span struct {
 
 // chooseSpans picks the runs of matching sentences that become passages,
 // best first: at most opts.Limit, and at most opts.PerArticle from one
-// article while other articles have matches to show. A candidate inside or
-// touching a run already chosen, in the same part of the article (key
-// points or body), joins it. The first run then takes its lead
-// sentences (see leadOn), and when fewer than opts.Limit runs were found,
-// more runs of the same articles fill the rest.
+// article while other articles have matches to show. A candidate touching
+// a run already chosen, in the same part of the article (key points or
+// body), joins it when it scores at least joinShare of the run's best
+// match (see joinShare); one that scores less waits with those past their
+// article's share. The first run then takes its lead sentences (see
+// leadOn), and when fewer than opts.Limit runs were found, more runs of
+// the same articles fill the rest.
 func chooseSpans(cands []*candidate, opts SearchOptions) []*span {
 	var spans []*span
 	perArticle := map[int64][]*span{}
@@ -180,6 +182,13 @@ func chooseSpans(cands []*candidate, opts SearchOptions) []*span {
 		}
 		return nil
 	}
+	joins := func(sp *span, c *candidate) bool {
+		return c.position >= sp.from && c.position <= sp.to || c.score >= joinShare*sp.best.score
+	}
+	join := func(sp *span, c *candidate) {
+		sp.matched = append(sp.matched, c.id)
+		sp.from, sp.to = min(sp.from, c.position), max(sp.to, c.position)
+	}
 	newSpan := func(c *candidate) {
 		sp := &span{article: c.article, from: c.position, to: c.position, best: c, matched: []string{c.id}}
 		spans = append(spans, sp)
@@ -190,17 +199,15 @@ func chooseSpans(cands []*candidate, opts SearchOptions) []*span {
 		if len(spans) == opts.Limit {
 			// No room for another passage, but a match right beside a
 			// passage's own still joins it.
-			if sp := touching(c); sp != nil && c.position >= sp.best.position-1 && c.position <= sp.best.position+1 {
-				sp.matched = append(sp.matched, c.id)
-				sp.from, sp.to = min(sp.from, c.position), max(sp.to, c.position)
+			if sp := touching(c); sp != nil && joins(sp, c) && c.position >= sp.best.position-1 && c.position <= sp.best.position+1 {
+				join(sp, c)
 			}
 			continue
 		}
 		switch sp := touching(c); {
-		case sp != nil:
-			sp.matched = append(sp.matched, c.id)
-			sp.from, sp.to = min(sp.from, c.position), max(sp.to, c.position)
-		case len(perArticle[c.article]) >= opts.PerArticle:
+		case sp != nil && joins(sp, c):
+			join(sp, c)
+		case sp != nil, len(perArticle[c.article]) >= opts.PerArticle:
 			over = append(over, c)
 		default:
 			newSpan(c)
@@ -214,12 +221,24 @@ func chooseSpans(cands []*candidate, opts SearchOptions) []*span {
 		if len(spans) == opts.Limit {
 			break
 		}
-		if touching(c) == nil {
+		if sp := touching(c); sp != nil && joins(sp, c) {
+			join(sp, c)
+		} else {
 			newSpan(c)
 		}
 	}
 	return spans
 }
+
+// joinShare is the share of a passage's best match a matching sentence
+// beside the passage must score to join it. News returns to its topic
+// sentence after sentence, so most sentences around a match hold a word of
+// the question; joining each of them would stretch a passage through the
+// article, and the reader (or the model) would see one story at length
+// where several were asked for. A weaker neighbour can still have a
+// passage of its own when there is room (its tied neighbours, see linked,
+// join any passage).
+const joinShare = 0.8
 
 // passages turns ranked candidates into passages with their neighbours.
 func passages(ctx context.Context, q querier, cands []*candidate, opts SearchOptions) ([]Passage, error) {

@@ -739,3 +739,44 @@ func TestSearchFavoursAStorysOpening(t *testing.T) {
 		t.Fatalf("passages %v, want the lead's sentence first", passageIDs(ps))
 	}
 }
+
+// TestSearchPassagesStayCompact checks that a passage does not run on
+// through the sentences after its match that only repeat a word of the
+// question: the other story asked about is shown next, and the weaker
+// sentences still get passages of their own when there is room.
+func TestSearchPassagesStayCompact(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	later := []string{"The strike held on Tuesday.", "The strike held on Wednesday.",
+		"The strike held on Thursday.", "The strike held on Friday."}
+	mustPut(t, st,
+		knowledge.Article{ID: "docks", Title: "Port news", Source: "Gazette",
+			Body: "Dock workers in Rotterdam began a strike over pay on Monday. " + strings.Join(later, " ")},
+		knowledge.Article{ID: "ferries", Title: "Ferry crews", Source: "Courier",
+			Body: "Ferry crews joined the dock strike in sympathy with the workers."},
+	)
+	question := "Why did dock workers in Rotterdam begin a strike?"
+	opts := knowledge.SearchOptions{Limit: 2, PerArticle: 1}
+	ps := mustSearch(t, st, question, opts)
+	checkPassages(t, ps, opts)
+	if len(ps) != 2 || ps[0].Article.ID != "docks" || ps[1].Article.ID != "ferries" {
+		t.Fatalf("passages %v, want the docks story, then the ferries", passageIDs(ps))
+	}
+	if n := len(ps[0].Sentences); n > 2 {
+		t.Errorf("the first passage runs on for %d sentences: %v", n, ps[0].Sentences)
+	}
+	// With room for them, every day of the strike is shown.
+	opts = knowledge.SearchOptions{Limit: 10, PerArticle: 1}
+	ps = mustSearch(t, st, question, opts)
+	checkPassages(t, ps, opts)
+	var shown []string
+	for _, p := range ps {
+		for _, sn := range p.Sentences {
+			shown = append(shown, sn.Text)
+		}
+	}
+	for _, s := range later {
+		if !slices.Contains(shown, s) {
+			t.Errorf("%q is not shown in %q", s, shown)
+		}
+	}
+}

@@ -22,12 +22,13 @@ import (
 // itself where the product meets it; the other bars are higher (see the
 // README).
 const (
-	realtimeArticleRecall1Floor        = 0.70 // article recall@1, with dates
-	realtimeArticleRecall5Floor        = 0.90 // article recall@5, with dates
-	realtimeAnswerInContext5Floor      = 0.74 // answer-in-context@5, with dates
-	realtimeAnswerInContext10Floor     = 0.82 // answer-in-context@10, with dates
-	realtimeNoDatesArticleRecall5Floor = 0.89 // article recall@5, every question as of now
-	realtimeAnswerShownFloor           = 0.72 // accepted answer shown by the answer (no model), with dates
+	realtimeArticleRecall1Floor           = 0.70 // article recall@1, with dates
+	realtimeArticleRecall5Floor           = 0.90 // article recall@5, with dates
+	realtimeAnswerInContext5Floor         = 0.75 // answer-in-context@5, with dates
+	realtimeAnswerInContext10Floor        = 0.84 // answer-in-context@10, with dates (the bar)
+	realtimeNoDatesArticleRecall5Floor    = 0.89 // article recall@5, every question as of now
+	realtimeNoDatesAnswerInContext10Floor = 0.82 // answer-in-context@10, every question as of now (the bar)
+	realtimeAnswerShownFloor              = 0.75 // accepted answer shown by the answer (no model), with dates
 	// Off-topic questions answered no-answer (the bar).
 	offtopicNoAnswerFloor = 0.90
 	// News questions answered no-answer: the most allowed (the bar).
@@ -107,6 +108,7 @@ func TestRealtimeQA(t *testing.T) {
 		{"answer-in-context@5", dated.Newsbot.AnswerInContext[1], realtimeAnswerInContext5Floor},
 		{"answer-in-context@10", dated.Newsbot.AnswerInContext[2], realtimeAnswerInContext10Floor},
 		{"article recall@5 without dates", undated.Newsbot.ArticleRecall[1], realtimeNoDatesArticleRecall5Floor},
+		{"answer-in-context@10 without dates", undated.Newsbot.AnswerInContext[2], realtimeNoDatesAnswerInContext10Floor},
 		{"answer shown", answers.Shown, realtimeAnswerShownFloor},
 		{"off-topic no-answer", off.NoAnswer, offtopicNoAnswerFloor},
 		{"news answered, not no-answer", 1 - answers.NoAnswer, 1 - realtimeNoAnswerCeiling},
