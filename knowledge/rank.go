@@ -529,12 +529,14 @@ func fillArticles(ctx context.Context, q querier, arts []*rankedArticle) error {
 // article has 1: small enough that the only article about a question wins
 // over newer ones that merely share its words.
 const (
-	// recencyBase favours recent articles a little whatever the question:
-	// news questions are about now.
-	recencyBase = 0.1
+	// recencyBase favours recent articles whatever the question: news
+	// questions are about now even when they don't say so, so a question
+	// without a word of time gets half the recency of one that asks for
+	// the last day.
+	recencyBase = 0.2
 	// recencyAsked is added, in proportion, when the question says it is
 	// about now ("today", "this week", "latest").
-	recencyAsked = 0.3
+	recencyAsked = 0.2
 	// periodNamed favours articles published in a period the question
 	// names ("in March", "on April 23", "2023").
 	periodNamed = 0.3
