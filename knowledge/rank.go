@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
@@ -609,8 +610,62 @@ const (
 	fullSentence = 6
 )
 
+// How much two articles must share to be one story twice: the same wire
+// story carried by two outlets, or a story updated under a new headline.
+// Sharing a few sentences is not enough — pages of one site share their
+// subscription blurbs and bylines, and a story quotes another.
+const (
+	// copiedLeast is how many full sentences they must share at least.
+	copiedLeast = 3
+	// copiedShare is the share of the shorter one's full sentences that
+	// must stand word for word in the other.
+	copiedShare = 0.5
+)
+
+// copies returns the articles of docs (best first) that copy a better one
+// (see copiedShare), judged by the full sentences (see fullSentence) of
+// sents, whose word counts are lengths: a reader gains nothing from the
+// same story twice, and its copy would take the place of another story.
+func copies(docs []*rankedArticle, sents []*candidate, lengths []int) map[int64]bool {
+	seed := maphash.MakeSeed()
+	texts := make(map[int64]map[uint64]bool, len(docs))
+	for i, c := range sents {
+		if lengths[i] < fullSentence {
+			continue
+		}
+		if texts[c.article] == nil {
+			texts[c.article] = map[uint64]bool{}
+		}
+		texts[c.article][maphash.String(seed, strings.ToLower(c.text))] = true
+	}
+	var out map[int64]bool
+	for j, d := range docs {
+		for _, better := range docs[:j] {
+			a, b := texts[better.pk], texts[d.pk]
+			if out[better.pk] || len(a) < copiedLeast || len(b) < copiedLeast {
+				continue
+			}
+			shared := 0
+			for h := range b {
+				if a[h] {
+					shared++
+				}
+			}
+			if shared >= copiedLeast && float64(shared) >= copiedShare*float64(min(len(a), len(b))) {
+				if out == nil {
+					out = map[int64]bool{}
+				}
+				out[d.pk] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
 // scoreSentences reads the sentences of docs and scores those that hold a
-// query word, best first.
+// query word, best first. Articles that copy a better one (see copies)
+// give none.
 func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p queryPlan) ([]*candidate, map[string]uint64, error) {
 	args := make([]any, len(docs))
 	byPK := make(map[int64]*rankedArticle, len(docs))
@@ -699,8 +754,9 @@ func scoreSentences(ctx context.Context, q querier, docs []*rankedArticle, p que
 	}
 	var out []*candidate
 	best := 0.0
+	copied := copies(docs, all, lengths)
 	for i, c := range all {
-		if own[i] == 0 {
+		if own[i] == 0 || copied[c.article] {
 			continue
 		}
 		// Neighbours in the same article and the same part of it.

@@ -780,3 +780,36 @@ func TestSearchPassagesStayCompact(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchShowsAStoryOnce checks that of two articles that are one story
+// twice (a wire story two outlets carry, each with its own headline and
+// blurbs), passages come from one only, while two articles of one site
+// that share only its blurbs are both shown.
+func TestSearchShowsAStoryOnce(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	wire := "The city council approved the new harbour bridge on Monday by seven votes to two. " +
+		"Construction of the bridge is set to begin in the spring and last three years. " +
+		"Opponents of the bridge said the council had ignored the cost to the harbour's fishermen. " +
+		"The mayor said the bridge would cut the commute across the harbour by twenty minutes. "
+	blurb := "Sign up for our morning newsletter to get the day's top stories. " +
+		"Subscribe today and support local journalism in our region. "
+	mustPut(t, st,
+		knowledge.Article{ID: "gazette", Title: "Council backs harbour bridge", Source: "Gazette", Body: wire + blurb},
+		knowledge.Article{ID: "courier", Title: "Harbour bridge approved", Source: "Courier",
+			Body: "From wire reports in the region today. " + wire},
+		knowledge.Article{ID: "gazette-ferry", Title: "Ferry fares rise", Source: "Gazette",
+			Body: "Ferry fares across the harbour rise by a tenth next month, the operator said on Monday. " +
+				"The operator blamed fuel costs and said the bridge vote changed nothing for now. " + blurb},
+	)
+	ps := mustSearch(t, st, "What did the council decide about the harbour bridge?", knowledge.SearchOptions{Limit: 10})
+	got := passageArticles(ps)
+	copies := 0
+	for _, id := range got {
+		if id == "gazette" || id == "courier" {
+			copies++
+		}
+	}
+	if copies != 1 || !slices.Contains(got, "gazette-ferry") {
+		t.Errorf("passages from %v, want one of gazette and courier, and gazette-ferry", got)
+	}
+}
