@@ -158,8 +158,7 @@ func rankAll(t *testing.T, st *Store, query string, opts SearchOptions, scores m
 	slices.SortFunc(all, func(a, b *rankedArticle) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), strings.Compare(a.id, b.id))
 	})
-	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
-	return all[:min(n, len(all))]
+	return all[:min(articlesFor(opts), len(all))]
 }
 
 // searchTime is the time a search with opts is as of.

@@ -30,7 +30,7 @@ const (
 	// reorder: it lifts an article over better matches, not over hundreds.
 	articlePool = 100
 	// passageArticles is how many of the best articles passages come from,
-	// at least.
+	// at least (see articlesFor).
 	passageArticles = 10
 	// asOfSlack is how long after the as-of time an article may be
 	// published and still count: dates are often a time zone off.
@@ -47,10 +47,19 @@ type rankedArticle struct {
 	score     float64
 }
 
+// articlesFor is how many of the best articles passages come from for
+// opts: as many as passages are asked for, and at least passageArticles.
+// Fewer would fill opts.Limit passages at opts.PerArticle each, but a
+// passage of an article further down often answers better than the second
+// passage of one above it, and each passage may be the only one of its
+// article.
+func articlesFor(opts SearchOptions) int {
+	return max(passageArticles, opts.Limit)
+}
+
 // bestArticles returns the articles that best match the query by BM25
 // over their title, lead and rest, weighed by when they were published,
-// best first: enough for opts.Limit passages at opts.PerArticle each, and
-// at least passageArticles.
+// best first: articlesFor(opts) of them.
 //
 // FTS5's bm25() scores each form of each term on its own, which gives its
 // term frequency part (saturated, normalised by the article's length over
@@ -80,7 +89,7 @@ func bestArticles(ctx context.Context, r *articleReader, p queryPlan, opts Searc
 			return nil, err
 		}
 	}
-	n := max(passageArticles, (opts.Limit+opts.PerArticle-1)/opts.PerArticle)
+	n := articlesFor(opts)
 	r.keep, r.priorMax = n, maxTimePrior(focus)
 	var costly []queryTerm
 	for _, t := range read {

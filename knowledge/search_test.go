@@ -813,3 +813,25 @@ func TestSearchShowsAStoryOnce(t *testing.T) {
 		t.Errorf("passages from %v, want one of gazette and courier, and gazette-ferry", got)
 	}
 }
+
+// TestSearchPassagesFromAsManyArticlesAsAsked checks that a search for
+// more passages than ten articles give at their share reads as many
+// articles as passages are asked for: each may be the only one of its
+// article.
+func TestSearchPassagesFromAsManyArticlesAsAsked(t *testing.T) {
+	st := knowledgetest.MustOpenDB(t)
+	var batch []knowledge.Article
+	for i := range 16 {
+		batch = append(batch, knowledge.Article{
+			ID: fmt.Sprintf("town-%02d", i), Title: fmt.Sprintf("Town %d", i), Source: "Gazette",
+			Body: fmt.Sprintf("The market square of town %d reopened after the flood. Stalls sold bread and fish.", i),
+		})
+	}
+	mustPut(t, st, batch...)
+	opts := knowledge.SearchOptions{Limit: 15, PerArticle: 2}
+	ps := mustSearch(t, st, "Which market square reopened after the flood?", opts)
+	checkPassages(t, ps, opts)
+	if got := passageArticles(ps); len(got) != 15 {
+		t.Errorf("passages from %d articles (%v), want 15", len(got), got)
+	}
+}
