@@ -540,13 +540,13 @@ func fillArticles(ctx context.Context, q querier, arts []*rankedArticle) error {
 // over newer ones that merely share its words.
 const (
 	// recencyBase favours recent articles whatever the question: news
-	// questions are about now even when they don't say so, so a question
-	// without a word of time gets half the recency of one that asks for
-	// the last day.
-	recencyBase = 0.2
+	// questions are about now even when they don't say so. It is kept
+	// below half of the most recency can give, since the margin pruning
+	// leaves for the time prior (see articleReader.floor) costs time.
+	recencyBase = 0.15
 	// recencyAsked is added, in proportion, when the question says it is
 	// about now ("today", "this week", "latest").
-	recencyAsked = 0.2
+	recencyAsked = 0.25
 	// periodNamed favours articles published in a period the question
 	// names ("in March", "on April 23", "2023").
 	periodNamed = 0.3

@@ -23,8 +23,8 @@ import (
 // README).
 const (
 	realtimeArticleRecall1Floor           = 0.71 // article recall@1, with dates
-	realtimeArticleRecall5Floor           = 0.90 // article recall@5, with dates
-	realtimeAnswerInContext5Floor         = 0.77 // answer-in-context@5, with dates
+	realtimeArticleRecall5Floor           = 0.92 // article recall@5, with dates (the bar)
+	realtimeAnswerInContext5Floor         = 0.76 // answer-in-context@5, with dates
 	realtimeAnswerInContext10Floor        = 0.84 // answer-in-context@10, with dates (the bar)
 	realtimeNoDatesArticleRecall5Floor    = 0.90 // article recall@5, every question as of now
 	realtimeNoDatesAnswerInContext10Floor = 0.82 // answer-in-context@10, every question as of now (the bar)
