@@ -16,8 +16,15 @@ import (
 	"newsbot/bot/feedback"
 )
 
-// Feedback stores what people say of answers; *feedback.Store is one.
+// Feedback stores what people say of answers, and the answers they may
+// say it of; *feedback.Store is one.
 type Feedback interface {
+	// Remember keeps an answer that may be rated, forgetting those answered
+	// before forgetBefore, and returns its new ID.
+	Remember(ctx context.Context, e feedback.Entry, forgetBefore time.Time) (string, error)
+	// Recall returns the answer kept under id if it was answered at or
+	// after since.
+	Recall(ctx context.Context, id string, since time.Time) (e feedback.Entry, ok bool, err error)
 	// Record stores userID's verdict on an answer, replacing their earlier
 	// one, and returns the verdict replaced ("" for none).
 	Record(ctx context.Context, userID string, e feedback.Entry) (feedback.Verdict, error)
@@ -25,8 +32,8 @@ type Feedback interface {
 	List(ctx context.Context, since time.Time, limit int) ([]feedback.Entry, error)
 }
 
-// How long the buttons under a reply work, and how many replies' buttons
-// are remembered at once.
+// How long the buttons under a reply work, and how many listings' buttons
+// are remembered at once (answers are kept by Feedback).
 const (
 	answerButtonsTTL = 24 * time.Hour
 	pageButtonsTTL   = 15 * time.Minute
@@ -46,8 +53,9 @@ const (
 )
 
 // feedbackButtons remembers an answer for feedback and returns the buttons
-// that rate it, or nil when the bot keeps no feedback.
-func (b *Bot) feedbackButtons(a bot.Answer, question string, who asker) []discordgo.MessageComponent {
+// that rate it, or nil when the bot keeps no feedback or can't remember
+// the answer (the answer is shown all the same).
+func (b *Bot) feedbackButtons(ctx context.Context, a bot.Answer, question string, who asker) []discordgo.MessageComponent {
 	if b.deps.Feedback == nil {
 		return nil
 	}
@@ -58,7 +66,14 @@ func (b *Bot) feedbackButtons(a bot.Answer, question string, who asker) []discor
 	for _, c := range a.Citations {
 		e.Citations = append(e.Citations, feedback.Cited{Marker: c.Marker, ArticleID: c.ArticleID, SentenceID: c.SentenceID})
 	}
-	id := b.answers.put(e)
+	// The answer is done even when its time ran out at the last moment.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	id, err := b.deps.Feedback.Remember(ctx, e, e.AnsweredAt.Add(-answerButtonsTTL))
+	if err != nil {
+		b.log.Error("remember answer for feedback", "err", err)
+		return nil
+	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: helpfulLabel, Style: discordgo.SuccessButton, CustomID: customID(feedbackPrefix, id, string(feedback.Helpful))},
 		discordgo.Button{Label: wrongLabel, Style: discordgo.DangerButton, CustomID: customID(feedbackPrefix, id, string(feedback.Wrong))},
@@ -132,14 +147,21 @@ func splitCustomID(s string) (kind, id, arg string) {
 // rate stores a verdict on a remembered answer and returns the note that
 // thanks the person for it.
 func (b *Bot) rate(ctx context.Context, in *discordgo.Interaction, answerID string, v feedback.Verdict, userID string) string {
-	e, ok := b.answers.get(answerID)
-	if !ok || b.deps.Feedback == nil {
+	if b.deps.Feedback == nil {
 		return "This answer is too old to rate now. Ask again, and rate the new answer."
 	}
 	if v != feedback.Helpful && v != feedback.Wrong {
 		return "These buttons no longer work."
 	}
-	e.AnswerID, e.Verdict = answerID, v
+	e, ok, err := b.deps.Feedback.Recall(ctx, answerID, b.deps.Now().Add(-answerButtonsTTL))
+	if err != nil {
+		b.log.Error("recall answer for feedback", "answer", answerID, "err", err)
+		return userMessage(errInternal)
+	}
+	if !ok {
+		return "This answer is too old to rate now. Ask again, and rate the new answer."
+	}
+	e.Verdict = v
 	before, err := b.deps.Feedback.Record(ctx, userID, e)
 	if err != nil {
 		b.log.Error("record feedback", "answer", answerID, "err", err)

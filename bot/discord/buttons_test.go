@@ -145,6 +145,39 @@ func TestFeedbackButtonsStoreOneVerdictPerUser(t *testing.T) {
 	}
 }
 
+func TestFeedbackButtonsWorkAfterARestart(t *testing.T) {
+	t.Parallel()
+	store := knowledgetest.MustOpenDB(t, kelloggArticle)
+	votes := feedback.New(store.DB())
+	first := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil), Feedback: votes}, store)
+	in := first.ask("600000000000000034", "Who will represent the US at the London talks?")
+	calls := first.fake.WaitFor(10*time.Second, "the answer", func(calls []fakediscord.Call) bool {
+		_, ok := finalEdit(t, calls, in)
+		return ok
+	})
+	answer, _ := finalEdit(t, calls, in)
+	wrong := answer.button("Wrong or unsupported")
+	if wrong == "" {
+		t.Fatalf("answer %q has no feedback buttons", answer.Content)
+	}
+	first.stop()
+
+	second := startBot(t, nil, Config{}, Deps{Answerer: answerer(t, store, nil), Feedback: feedback.New(store.DB())}, store)
+	cb := second.press(wrong, "600000000000000035", "")
+	if cb.Type != 4 || cb.Data.Flags != 64 || !strings.Contains(cb.Data.Content, "Thanks! Noted that this answer is wrong") {
+		t.Errorf("press after a restart = type %d flags %d %q, want the verdict noted", cb.Type, cb.Data.Flags, cb.Data.Content)
+	}
+	second.stop()
+	list, err := votes.List(context.Background(), time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Verdict != feedback.Wrong || list[0].Question != "Who will represent the US at the London talks?" ||
+		!strings.Contains(list[0].Answer, "Kellogg") || len(list[0].Citations) == 0 {
+		t.Errorf("stored %+v, want the wrong verdict on the answer given before the restart", list)
+	}
+}
+
 func TestFeedbackButtonOfAForgottenAnswerSaysSo(t *testing.T) {
 	t.Parallel()
 	store := knowledgetest.MustOpenDB(t, kelloggArticle)

@@ -20,7 +20,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"newsbot/bot"
-	"newsbot/bot/feedback"
 	"newsbot/knowledge"
 	"newsbot/knowledge/feeds"
 	"newsbot/knowledge/load"
@@ -64,8 +63,9 @@ type Deps struct {
 	Loader   Loader
 	Feeds    Feeds
 	// Feedback, when set, keeps what people say of answers: every answer
-	// gets "Helpful" and "Wrong or unsupported" buttons, and admins can
-	// read the latest with /feedback.
+	// gets "Helpful" and "Wrong or unsupported" buttons, which work for a
+	// day, restarts included, and admins can read the latest with
+	// /feedback.
 	Feedback Feedback
 	// Now is the clock for rate limits and conversation memory (default time.Now).
 	Now func() time.Time
@@ -92,8 +92,7 @@ type Bot struct {
 	pool        *workPool
 	memory      *memory
 	attachments *attachmentFetcher
-	answers     *remembered[feedback.Entry] // answers that can be rated
-	pagers      *remembered[pager]          // listings that can be paged
+	pagers      *remembered[pager] // listings that can be paged
 	roles       *roleCache
 	examples    *exampleCache
 
@@ -155,7 +154,6 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Bot, error) {
 		pool:         newWorkPool(cfg.Concurrency, cfg.QueueSize),
 		memory:       newMemory(cfg.MemoryTurns, cfg.MemoryTTL, deps.Now),
 		attachments:  newAttachmentFetcher(cfg.APIURL, cfg.MaxAttachmentBytes),
-		answers:      newRemembered[feedback.Entry](answerButtonsTTL, maxRemembered, deps.Now),
 		pagers:       newRemembered[pager](pageButtonsTTL, maxRemembered, deps.Now),
 		roles:        newRoleCache(deps.Now),
 		examples:     &exampleCache{now: deps.Now},

@@ -166,7 +166,7 @@ func (b *Bot) answer(ctx context.Context, who asker, question string, progress f
 	}
 	b.memory.add(key, a.Turn())
 	resp := answerResponse(a)
-	resp.buttons = b.feedbackButtons(a, question, who)
+	resp.buttons = b.feedbackButtons(ctx, a, question, who)
 	return resp, nil
 }
 

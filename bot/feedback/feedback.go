@@ -146,6 +146,54 @@ func (s *Store) Record(ctx context.Context, userID string, e Entry) (Verdict, er
 	return before, nil
 }
 
+// Remember keeps an answer people may give verdicts on — e's question,
+// answer, mode, citations, place and AnsweredAt — under a new random ID,
+// which it returns, and forgets the answers kept that were answered before
+// forgetBefore. It returns an error when the database fails.
+func (s *Store) Remember(ctx context.Context, e Entry, forgetBefore time.Time) (string, error) {
+	var raw [8]byte
+	rand.Read(raw[:]) // never fails (crypto/rand)
+	id := hex.EncodeToString(raw[:])
+	cited, err := json.Marshal(nonNil(e.Citations))
+	if err != nil {
+		return "", fmt.Errorf("remember answer: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM feedback_answers WHERE answered_at < ?`, forgetBefore.Unix()); err != nil {
+		return "", fmt.Errorf("remember answer: forget old ones: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `
+		INSERT INTO feedback_answers (id, question, answer, mode, citations, guild_id, channel_id, answered_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, e.Question, e.Answer, e.Mode, string(cited), e.GuildID, e.ChannelID, e.AnsweredAt.Unix())
+	if err != nil {
+		return "", fmt.Errorf("remember answer: %w", err)
+	}
+	return id, nil
+}
+
+// Recall returns the answer Remember kept under id, with AnswerID set, if
+// it was answered at or after since; ok is false when there is none. It
+// returns an error when the database fails.
+func (s *Store) Recall(ctx context.Context, id string, since time.Time) (e Entry, ok bool, err error) {
+	var cited string
+	var answered int64
+	err = s.db.QueryRowContext(ctx, `
+		SELECT question, answer, mode, citations, guild_id, channel_id, answered_at
+		FROM feedback_answers WHERE id = ? AND answered_at >= ?`, id, since.Unix()).
+		Scan(&e.Question, &e.Answer, &e.Mode, &cited, &e.GuildID, &e.ChannelID, &answered)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Entry{}, false, nil
+	}
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("recall answer %q: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(cited), &e.Citations); err != nil {
+		return Entry{}, false, fmt.Errorf("recall answer %q: citations: %w", id, err)
+	}
+	e.AnswerID, e.AnsweredAt = id, time.Unix(answered, 0).UTC()
+	return e, true, nil
+}
+
 // List returns the verdicts given at or after since (all for the zero
 // time), newest first, at most limit of them (all for limit ≤ 0). It
 // returns an error when the database fails.

@@ -88,3 +88,49 @@ func TestHashUserIsKeyedPerDatabase(t *testing.T) {
 		t.Errorf("hashes of one ID in two databases = %q and %q, want different keyed hashes", a, b)
 	}
 }
+
+func TestRememberKeepsAnswersUntilTheyAreTooOld(t *testing.T) {
+	ctx := context.Background()
+	db := knowledgetest.MustOpenDB(t)
+	at := time.Date(2026, 2, 18, 9, 30, 0, 0, time.UTC)
+	answer := feedback.Entry{
+		Question: "Who will represent the US?", Answer: "Kellogg [1].", Mode: "model", GuildID: "5", ChannelID: "7",
+		Citations: []feedback.Cited{{Marker: 1, ArticleID: "london", SentenceID: "london-1"}}, AnsweredAt: at,
+	}
+	id, err := feedback.New(db.DB()).Remember(ctx, answer, at.Add(-24*time.Hour))
+	if err != nil || id == "" {
+		t.Fatalf("remember = %q, %v", id, err)
+	}
+	// Another Store over the same database, as after a restart.
+	s := feedback.New(db.DB())
+	got, ok, err := s.Recall(ctx, id, at.Add(-time.Hour))
+	if err != nil || !ok {
+		t.Fatalf("recall = %v, %v; want the answer", ok, err)
+	}
+	want := answer
+	want.AnswerID = id
+	if got.AnswerID != want.AnswerID || got.Question != want.Question || got.Answer != want.Answer || got.Mode != want.Mode ||
+		got.GuildID != want.GuildID || got.ChannelID != want.ChannelID || !got.AnsweredAt.Equal(at) ||
+		len(got.Citations) != 1 || got.Citations[0] != want.Citations[0] {
+		t.Errorf("recalled %+v, want %+v", got, want)
+	}
+	if _, ok, err := s.Recall(ctx, id, at.Add(time.Second)); ok || err != nil {
+		t.Errorf("recall of an answer older than asked = %v, %v; want none", ok, err)
+	}
+	if _, ok, err := s.Recall(ctx, "0123456789abcdef", time.Time{}); ok || err != nil {
+		t.Errorf("recall of an unknown ID = %v, %v; want none", ok, err)
+	}
+	// Keeping an answer a day later forgets the first.
+	later := answer
+	later.AnsweredAt = at.Add(25 * time.Hour)
+	second, err := s.Remember(ctx, later, later.AnsweredAt.Add(-24*time.Hour))
+	if err != nil || second == id {
+		t.Fatalf("remember again = %q, %v; want a new ID", second, err)
+	}
+	if _, ok, _ := s.Recall(ctx, id, time.Time{}); ok {
+		t.Errorf("the first answer is still kept after it became too old")
+	}
+	if _, ok, _ := s.Recall(ctx, second, time.Time{}); !ok {
+		t.Errorf("the second answer is not kept")
+	}
+}
