@@ -1,8 +1,9 @@
 // Package feedback keeps what people said of newsbot's answers — helpful,
 // or wrong or unsupported — so an operator can read it and turn the wrong
 // answers into questions for `newsbot eval`. It stores them in the
-// knowledge base's SQLite database (migration 0007_feedback.sql); people
-// are kept only as a keyed one-way hash of their ID.
+// knowledge base's SQLite database (migration 0007_feedback.sql), with the
+// answers that may still be rated (0009_feedback_answers.sql); people are
+// kept only as a keyed one-way hash of their ID.
 package feedback
 
 import (
